@@ -1,0 +1,24 @@
+/** A fake Slack Web API in a process of its own (forked by the benchmarks), so it does not share the bot's event loop. */
+import { FakeSlack } from '../test/fakes/slack/fake-slack.js';
+
+const fake = await FakeSlack.start({ teamId: 'T0VENDOR01', botUserId: 'U0TIERDESK', botId: 'B0TIERDESK' });
+process.send?.({ type: 'ready', url: fake.url });
+let seen = 0;
+process.on('message', (m: { type: string }) => {
+  if (m.type === 'pages') {
+    // Only calls since the last request: re-sending them all would stall this process's event loop.
+    const fresh = fake.calls.slice(seen);
+    seen = fake.calls.length;
+    const pages = fresh
+      .filter((c) => c.method === 'chat.postMessage')
+      .filter((c) => !c.fault)
+      .map((c) => ({
+        key: String((c.args.metadata as { event_payload?: { key?: string } })?.event_payload?.key ?? ''),
+        text: String(c.args.text ?? ''),
+        at: c.at,
+      }))
+      .filter((p) => /^esc:\d+:l0:a1:dm:/.test(p.key));
+    process.send?.({ type: 'pages', pages });
+  }
+  if (m.type === 'stop') void fake.close().then(() => process.exit(0));
+});

@@ -1,0 +1,2 @@
+ALTER TABLE "tickets" ADD COLUMN "card_refreshed_at" timestamp with time zone;--> statement-breakpoint
+CREATE INDEX "tickets_card_refresh_idx" ON "tickets" USING btree ("card_refreshed_at") WHERE "tickets"."card_message_ref" is not null and "tickets"."status" in ('new', 'open', 'waiting_on_customer');

@@ -1,0 +1,58 @@
+import { Client, Events, GatewayIntentBits, Partials } from 'discord.js';
+import type { AppDeps } from '../../app/deps.js';
+import type { DiscordSettings } from '../../config/env.js';
+import type { ChatAdapter } from '../../ports/adapter.js';
+import type { Logger } from '../../ports/logger.js';
+import { DiscordDelivery } from './delivery.js';
+import { registerEvents } from './events.js';
+import { registerInteractions } from './interactions.js';
+
+/** Gateway intents tierdesk needs. MessageContent is privileged: enable it in the developer portal. */
+export const INTENTS = [
+  GatewayIntentBits.Guilds,
+  GatewayIntentBits.GuildMessages,
+  GatewayIntentBits.MessageContent,
+  GatewayIntentBits.GuildMessageReactions,
+  GatewayIntentBits.DirectMessages,
+];
+
+export interface DiscordAdapterContext {
+  deps: AppDeps;
+  logger: Logger;
+  wake: () => void;
+}
+
+/** Builds the Discord adapter on discord.js: a gateway client for events, REST for delivery. */
+export function createDiscordAdapter(s: DiscordSettings, ctx: DiscordAdapterContext): ChatAdapter {
+  const logger = ctx.logger.child({ adapter: 'discord' });
+  const client = new Client({
+    intents: INTENTS,
+    partials: [Partials.Channel, Partials.Message, Partials.Reaction],
+    // @discordjs/rest honours Discord's rate-limit headers and 429s; the outbox retries the rest.
+    rest: { ...(s.apiUrl ? { api: s.apiUrl } : {}), retries: 1, timeout: 10_000 },
+  });
+  client.on(Events.Error, (err) => logger.error({ err }, 'discord client error'));
+  client.on(Events.ShardResume, (shard, replayed) =>
+    logger.info({ shard, replayed }, 'discord gateway resumed'),
+  );
+  registerEvents(client, { deps: ctx.deps, logger, staffRoles: s.staffRoles, wake: ctx.wake });
+  registerInteractions(client, { deps: ctx.deps, logger, wake: ctx.wake });
+  const delivery = new DiscordDelivery(client.rest, (channelId) => {
+    const ch = client.channels.cache.get(channelId);
+    return ch && 'guildId' in ch ? (ch.guildId as string) : null;
+  });
+  return {
+    delivery,
+    mount() {},
+    async start() {
+      const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+      client.rest.setToken(s.token);
+      await client.login(s.token);
+      await ready;
+      logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'discord adapter ready');
+    },
+    async stop() {
+      await client.destroy();
+    },
+  };
+}

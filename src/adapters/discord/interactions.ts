@@ -1,0 +1,146 @@
+import {
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type Client,
+  type Interaction,
+  MessageFlags,
+  type StringSelectMenuInteraction,
+} from 'discord.js';
+import { acknowledgeEscalation } from '../../app/acknowledge-escalation.js';
+import type { ActorRef } from '../../app/actors.js';
+import { claimTicket } from '../../app/claim-ticket.js';
+import { handleOnCallCommand } from '../../app/commands/oncall-command.js';
+import { handleSupportCommand } from '../../app/commands/support-command.js';
+import {
+  type CommandReply,
+  handleTicketCommand,
+  internalErrorReply,
+} from '../../app/commands/ticket-command.js';
+import type { AppDeps, Result } from '../../app/deps.js';
+import { escalateTicket } from '../../app/escalate-ticket.js';
+import { resolveTicket } from '../../app/resolve-ticket.js';
+import { setPriority } from '../../app/set-priority.js';
+import { ticketForThread } from '../../app/ticket-for-thread.js';
+import type { Logger } from '../../ports/logger.js';
+import { commandText } from './command-definitions.js';
+import { parseCustomId } from './render.js';
+
+export interface DiscordInteractionDeps {
+  deps: AppDeps;
+  logger: Logger;
+  wake: () => void;
+}
+
+type OptionValues = Record<string, string | number | boolean | undefined>;
+
+function options(i: ChatInputCommandInteraction): OptionValues {
+  const out: OptionValues = {};
+  for (const o of i.options.data[0]?.options ?? [])
+    out[o.name] = (o.value as string | number | boolean | undefined) ?? undefined;
+  return out;
+}
+
+async function threadTicket(deps: AppDeps, i: ChatInputCommandInteraction): Promise<number | null> {
+  const ch = i.channel;
+  if (!ch?.isThread() || !ch.parentId) return null;
+  return ticketForThread(deps, 'discord', ch.parentId, ch.id);
+}
+
+async function runCommand(c: DiscordInteractionDeps, i: ChatInputCommandInteraction): Promise<CommandReply> {
+  const actor: ActorRef = { platform: 'discord', externalId: i.user.id };
+  const sub = i.options.getSubcommand(false) ?? '';
+  const opts = options(i);
+  if (i.commandName === 'ticket')
+    return handleTicketCommand(
+      c.deps,
+      { actor, threadTicketId: await threadTicket(c.deps, i) },
+      commandText(sub, opts),
+    );
+  if (i.commandName === 'support') {
+    const channel = opts.channel !== undefined ? `#${opts.channel}` : '';
+    const kv = [
+      opts.org !== undefined ? `org="${opts.org}"` : '',
+      opts.tier !== undefined ? `tier=${opts.tier}` : '',
+    ].join(' ');
+    return handleSupportCommand(
+      c.deps,
+      { actor, platform: 'discord', here: i.channelId },
+      `${sub} ${channel} ${kv}`.trim(),
+    );
+  }
+  if (i.commandName === 'oncall') {
+    const text =
+      sub === 'override'
+        ? commandText('override', { person: opts.person, duration: opts.duration, rotation: opts.rotation })
+        : '';
+    return handleOnCallCommand(c.deps, actor, text, (p) =>
+      p.platformUserId ? `<@${p.platformUserId}>` : p.name,
+    );
+  }
+  return { ok: false, text: `Unknown command /${i.commandName}.` };
+}
+
+/** Slash commands: deferred at once (Discord's 3 s deadline), answered ephemerally with the outcome. */
+async function onCommand(c: DiscordInteractionDeps, i: ChatInputCommandInteraction): Promise<void> {
+  await i.deferReply({ flags: MessageFlags.Ephemeral });
+  let reply: CommandReply;
+  try {
+    reply = await runCommand(c, i);
+  } catch (err) {
+    c.logger.error({ err, command: i.commandName }, 'discord command failed');
+    reply = internalErrorReply(err);
+  }
+  if (reply.ok) c.wake();
+  await i.editReply({ content: reply.text.slice(0, 2000), allowedMentions: { parse: [] } });
+}
+
+/** Card buttons and the priority menu: acknowledged at once; a refusal is an ephemeral follow-up. */
+async function onComponent(
+  c: DiscordInteractionDeps,
+  i: ButtonInteraction | StringSelectMenuInteraction,
+): Promise<void> {
+  const parsed = parseCustomId(i.customId);
+  if (!parsed) return;
+  await i.deferUpdate();
+  const actor: ActorRef = { platform: 'discord', externalId: i.user.id };
+  const ticketId = parsed.ticketId;
+  let r: Result<unknown>;
+  try {
+    if (parsed.action === 'claim') r = await claimTicket(c.deps, { actor, ticketId });
+    else if (parsed.action === 'escalate')
+      r = await escalateTicket(c.deps, { actor, ticketId, reason: 'escalated from the card' });
+    else if (parsed.action === 'resolve') r = await resolveTicket(c.deps, { actor, ticketId, note: null });
+    else if (parsed.action === 'acknowledge') r = await acknowledgeEscalation(c.deps, { actor, ticketId });
+    else
+      r = await setPriority(c.deps, {
+        actor,
+        ticketId,
+        priority: (i as StringSelectMenuInteraction).values[0] ?? '',
+      });
+  } catch (err) {
+    c.logger.error({ err, customId: i.customId }, 'discord component failed');
+    await i.followUp({
+      content: 'Something went wrong on our side; nothing was changed. Please try again.',
+      flags: MessageFlags.Ephemeral,
+    });
+    return;
+  }
+  if (r.ok) c.wake();
+  else
+    await i.followUp({
+      content: r.error.message,
+      flags: MessageFlags.Ephemeral,
+      allowedMentions: { parse: [] },
+    });
+}
+
+export function registerInteractions(client: Client, c: DiscordInteractionDeps): void {
+  client.on('interactionCreate', (i: Interaction) => {
+    const work = i.isChatInputCommand()
+      ? onCommand(c, i)
+      : i.isButton() || i.isStringSelectMenu()
+        ? onComponent(c, i)
+        : null;
+    work?.catch((err) => c.logger.error({ err }, 'discord interaction failed'));
+  });
+}

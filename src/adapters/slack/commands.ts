@@ -1,0 +1,68 @@
+import type { App, RespondFn } from '@slack/bolt';
+import { handleOnCallCommand } from '../../app/commands/oncall-command.js';
+import { handleSupportCommand } from '../../app/commands/support-command.js';
+import {
+  type CommandReply,
+  handleTicketCommand,
+  internalErrorReply,
+} from '../../app/commands/ticket-command.js';
+import type { AppDeps } from '../../app/deps.js';
+import type { Logger } from '../../ports/logger.js';
+
+/** Slack's escaped mentions (`<@U123|name>`, `<#C123|name>`) → the neutral `@U123` / `#C123`. */
+export function normalizeMentions(text: string): string {
+  return text.replace(/<@([A-Z0-9]+)(\|[^>]*)?>/g, '@$1').replace(/<#([A-Z0-9]+)(\|[^>]*)?>/g, '#$1');
+}
+
+export interface SlackCommandDeps {
+  deps: AppDeps;
+  logger: Logger;
+  wake: () => void;
+}
+
+async function reply(respond: RespondFn, r: CommandReply): Promise<void> {
+  await respond({ response_type: 'ephemeral', text: r.text });
+}
+
+/**
+ * `/ticket`, `/support`, `/oncall`: acknowledge at once (Slack's 3 s deadline), then work, then
+ * answer ephemerally through the response URL. Errors come back with the usage; nothing throws.
+ */
+export function registerCommands(app: App, c: SlackCommandDeps): void {
+  const handle = (
+    name: string,
+    run: (text: string, user: string, channel: string) => Promise<CommandReply>,
+  ) =>
+    app.command(name, async ({ command, ack, respond }) => {
+      await ack();
+      let r: CommandReply;
+      try {
+        r = await run(normalizeMentions(command.text ?? ''), command.user_id, command.channel_id);
+      } catch (err) {
+        c.logger.error({ err, command: name }, 'slash command failed');
+        r = internalErrorReply(err);
+      }
+      if (r.ok) c.wake();
+      await reply(respond, r);
+    });
+
+  handle('/ticket', (text, user) =>
+    handleTicketCommand(
+      c.deps,
+      { actor: { platform: 'slack', externalId: user }, threadTicketId: null },
+      text,
+    ),
+  );
+  handle('/support', (text, user, channel) =>
+    handleSupportCommand(
+      c.deps,
+      { actor: { platform: 'slack', externalId: user }, platform: 'slack', here: channel },
+      text,
+    ),
+  );
+  handle('/oncall', (text, user) =>
+    handleOnCallCommand(c.deps, { platform: 'slack', externalId: user }, text, (p) =>
+      p.platformUserId ? `<@${p.platformUserId}>` : p.name,
+    ),
+  );
+}

@@ -1,0 +1,199 @@
+import type { WebClient } from '@slack/web-api';
+import type { ChatDelivery, DeliveryFailure, DeliveryOutcome, DeliveryRequest } from '../../ports/chat.js';
+import type { OutboundBody } from '../../ports/outbound.js';
+import { ChannelPacer } from './pacer.js';
+import { renderCard, renderChannelMessage, renderDirectMessage, renderThreadReply } from './render.js';
+
+/** Stamped on every message tierdesk posts, so a retry can find what an uncertain attempt posted. */
+export const METADATA_EVENT = 'tierdesk_outbox';
+
+interface SlackMessage {
+  ts?: string;
+  metadata?: { event_type?: string; event_payload?: Record<string, unknown> };
+}
+
+/** Platform errors that retrying cannot fix. */
+const PERMANENT = new Set([
+  'channel_not_found',
+  'not_in_channel',
+  'is_archived',
+  'invalid_auth',
+  'account_inactive',
+  'token_revoked',
+  'no_permission',
+  'missing_scope',
+  'msg_too_long',
+  'invalid_blocks',
+  'user_not_found',
+  'cant_update_message',
+  'restricted_action',
+]);
+
+/** Narrows a WebClient error to what the delivery worker needs to know. */
+export function toFailure(err: unknown): DeliveryFailure {
+  const e = err as {
+    code?: string;
+    retryAfter?: number;
+    data?: { error?: string };
+    statusCode?: number;
+    message?: string;
+  };
+  if (e.code === 'slack_webapi_rate_limited_error')
+    return { kind: 'rate_limited', retryAfterMs: (e.retryAfter ?? 1) * 1000, message: 'rate limited' };
+  if (e.code === 'slack_webapi_platform_error') {
+    const code = e.data?.error ?? 'unknown';
+    if (code === 'ratelimited') return { kind: 'rate_limited', retryAfterMs: 1000, message: code };
+    return PERMANENT.has(code) ? { kind: 'permanent', message: code } : { kind: 'transient', message: code };
+  }
+  // HTTP 5xx or a network error: Slack may have acted on the request before failing.
+  return { kind: 'transient', message: `uncertain: ${e.message ?? String(err)}` };
+}
+
+export interface SlackDeliveryOptions {
+  /** Workspace URL from auth.test (`https://acme.slack.com/`), for links to customer threads. */
+  teamUrl: string | null;
+  pacer?: ChannelPacer;
+  /**
+   * A client of its own for direct messages (pages): a WebClient queues its calls, and pages must
+   * not wait behind a round of card edits in that queue.
+   */
+  urgentClient?: WebClient;
+}
+
+/** Delivers outbox messages through the Slack Web API, effectively once per idempotency key. */
+export class SlackDelivery implements ChatDelivery {
+  readonly platform = 'slack' as const;
+  private readonly pacer: ChannelPacer;
+  private readonly dms = new Map<string, string>();
+
+  constructor(
+    private readonly client: WebClient,
+    private readonly opts: SlackDeliveryOptions,
+  ) {
+    this.pacer = opts.pacer ?? new ChannelPacer();
+  }
+
+  async deliver(req: DeliveryRequest): Promise<DeliveryOutcome> {
+    try {
+      return { ok: true, ref: await this.send(req) };
+    } catch (err) {
+      return { ok: false, failure: toFailure(err) };
+    }
+  }
+
+  /** The DM channel with a user (conversations.open is idempotent; cached, bounded). */
+  private async dmChannel(userId: string): Promise<string | undefined> {
+    const known = this.dms.get(userId);
+    if (known) return known;
+    const open = await (this.opts.urgentClient ?? this.client).conversations.open({ users: userId });
+    const channel = (open.channel as { id?: string } | undefined)?.id;
+    if (channel) {
+      if (this.dms.size >= 10_000) this.dms.delete(this.dms.keys().next().value!);
+      this.dms.set(userId, channel);
+    }
+    return channel;
+  }
+
+  /** `https://team.slack.com/archives/C123/p1772463600000100` */
+  permalink(channelId: string, ts: string | null): string | null {
+    if (!this.opts.teamUrl || !ts) return null;
+    return `${this.opts.teamUrl}archives/${channelId}/p${ts.replace('.', '')}`;
+  }
+
+  private metadata(req: DeliveryRequest, extra: Record<string, unknown> = {}) {
+    return { event_type: METADATA_EVENT, event_payload: { key: req.key, ...extra } };
+  }
+
+  private async send(req: DeliveryRequest): Promise<string | null> {
+    const b = req.body;
+    switch (b.kind) {
+      case 'thread_reply':
+        return this.post(req, b.channelId, b.threadRef, renderThreadReply(b.text));
+      case 'channel_message':
+        return this.post(req, b.channelId, null, renderChannelMessage(b, b.mentions));
+      case 'direct_message': {
+        const channel = await this.dmChannel(b.userId);
+        const client = this.opts.urgentClient ?? this.client;
+        if (!channel)
+          throw Object.assign(new Error('no DM channel'), {
+            code: 'slack_webapi_platform_error',
+            data: { error: 'channel_not_found' },
+          });
+        return this.post(req, channel, null, renderDirectMessage(b), client);
+      }
+      case 'ticket_card':
+        return this.card(req, b);
+    }
+  }
+
+  private async card(
+    req: DeliveryRequest,
+    b: Extract<OutboundBody, { kind: 'ticket_card' }>,
+  ): Promise<string | null> {
+    if (!req.card) return null; // the ticket is gone: nothing to show
+    const { view, existingRef } = req.card;
+    const thread = view.customerThread;
+    const rendered = renderCard(view, { permalink: this.permalink(thread.channelId, thread.threadRef) });
+    if (existingRef) {
+      await this.pacer.wait(b.channelId);
+      await this.client.chat.update({ channel: b.channelId, ts: existingRef, ...rendered });
+      return existingRef;
+    }
+    if (req.uncertain) {
+      const found = await this.findPosted(b.channelId, null, (p) => p.card === view.ticketId);
+      if (found) return found;
+    }
+    await this.pacer.wait(b.channelId);
+    const r = await this.client.chat.postMessage({
+      channel: b.channelId,
+      ...rendered,
+      metadata: this.metadata(req, { card: view.ticketId }),
+    });
+    return (r.ts as string | undefined) ?? null;
+  }
+
+  private async post(
+    req: DeliveryRequest,
+    channel: string,
+    threadTs: string | null,
+    rendered: { text: string; blocks?: unknown[] },
+    client: WebClient = this.client,
+  ): Promise<string | null> {
+    if (req.uncertain) {
+      const found = await this.findPosted(channel, threadTs, (p) => p.key === req.key);
+      if (found) return found;
+    }
+    await this.pacer.wait(channel);
+    const r = await client.chat.postMessage({
+      channel,
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+      ...(rendered as { text: string }),
+      metadata: this.metadata(req),
+    });
+    return (r.ts as string | undefined) ?? null;
+  }
+
+  /** Looks for a message an earlier, uncertain attempt may have posted (by its metadata). */
+  private async findPosted(
+    channel: string,
+    threadTs: string | null,
+    match: (payload: Record<string, unknown>) => boolean,
+  ): Promise<string | null> {
+    const r = threadTs
+      ? await this.client.conversations.replies({
+          channel,
+          ts: threadTs,
+          include_all_metadata: true,
+          limit: 200,
+        })
+      : await this.client.conversations.history({ channel, include_all_metadata: true, limit: 200 });
+    const messages = (r.messages ?? []) as SlackMessage[];
+    const hit = messages.find(
+      (m) =>
+        m.metadata?.event_type === METADATA_EVENT &&
+        m.metadata.event_payload &&
+        match(m.metadata.event_payload),
+    );
+    return hit?.ts ?? null;
+  }
+}

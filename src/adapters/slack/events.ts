@@ -1,0 +1,131 @@
+import type { App } from '@slack/bolt';
+import { addMessage } from '../../app/add-message.js';
+import type { AppDeps } from '../../app/deps.js';
+import { editMessage } from '../../app/edit-message.js';
+import { openTicket } from '../../app/open-ticket.js';
+import { isSmallTalk } from '../../app/small-talk.js';
+import type { SlackPeople } from './people.js';
+
+/** Fields of a Slack message event tierdesk reads. */
+interface MessageEvent {
+  type: 'message';
+  subtype?: string;
+  channel: string;
+  user?: string;
+  bot_id?: string;
+  text?: string;
+  ts: string;
+  thread_ts?: string;
+  team?: string;
+  user_team?: string;
+  source_team?: string;
+  message?: MessageEvent;
+  previous_message?: MessageEvent;
+  deleted_ts?: string;
+}
+
+/** Subtypes that are people writing; everything else (joins, topic changes, bots…) is noise. */
+const HUMAN_SUBTYPES = new Set([undefined, 'thread_broadcast', 'file_share']);
+
+export interface SlackInboundDeps {
+  deps: AppDeps;
+  people: SlackPeople;
+  botUserId: string;
+  /** The workspace that installed the app; authors from other teams are Slack Connect users. */
+  teamId: string;
+  /** Called after a change that queued outbound messages. */
+  wake: () => void;
+}
+
+async function onHumanMessage(ctx: SlackInboundDeps, e: MessageEvent): Promise<void> {
+  const text = e.text ?? '';
+  const authorTeam = e.user_team ?? e.source_team ?? e.team ?? ctx.teamId;
+  const who = await ctx.people.describe(e.user!);
+  const author = {
+    externalId: e.user!,
+    displayName: who.name,
+    workspaceId: authorTeam,
+    external: authorTeam !== ctx.teamId || who.guest,
+  };
+  const inThread = e.thread_ts !== undefined && e.thread_ts !== e.ts;
+  if (inThread) {
+    const r = await addMessage(ctx.deps, {
+      platform: 'slack',
+      channelId: e.channel,
+      threadRef: e.thread_ts!,
+      messageId: `${e.channel}:${e.ts}`,
+      author,
+      text,
+    });
+    if (r.ok && r.value.status === 'added') ctx.wake();
+    return;
+  }
+  if (isSmallTalk(text)) return;
+  const r = await openTicket(ctx.deps, {
+    platform: 'slack',
+    channelId: e.channel,
+    messageId: `${e.channel}:${e.ts}`,
+    threadRef: e.ts,
+    author,
+    text,
+    trigger: 'message',
+  });
+  if (r.ok && r.value.status === 'opened') ctx.wake();
+}
+
+async function onEditOrDelete(ctx: SlackInboundDeps, e: MessageEvent): Promise<void> {
+  if (e.subtype === 'message_changed' && e.message) {
+    await editMessage(ctx.deps, {
+      platform: 'slack',
+      messageId: `${e.channel}:${e.message.ts}`,
+      text: e.message.text ?? '',
+    });
+  } else if (e.subtype === 'message_deleted' && e.deleted_ts) {
+    await editMessage(ctx.deps, { platform: 'slack', messageId: `${e.channel}:${e.deleted_ts}`, text: null });
+  }
+}
+
+/** 🎫 on any message in a linked channel opens a ticket from that message. */
+async function onTicketReaction(ctx: SlackInboundDeps, channel: string, ts: string): Promise<void> {
+  const found = await ctx.people.message(channel, ts);
+  if (!found?.user) return;
+  const who = await ctx.people.describe(found.user);
+  const authorTeam = found.user_team ?? found.team ?? ctx.teamId;
+  const r = await openTicket(ctx.deps, {
+    platform: 'slack',
+    channelId: channel,
+    messageId: `${channel}:${ts}`,
+    threadRef: found.thread_ts ?? ts,
+    author: {
+      externalId: found.user,
+      displayName: who.name,
+      workspaceId: authorTeam,
+      external: authorTeam !== ctx.teamId || who.guest,
+    },
+    text: found.text ?? '',
+    trigger: 'reaction',
+  });
+  if (r.ok && r.value.status === 'opened') ctx.wake();
+}
+
+/**
+ * Message and reaction events → use cases. Bolt acknowledges events before listeners run; retries
+ * of the same event are harmless because every use case is idempotent on the platform message id.
+ */
+export function registerEvents(app: App, ctx: SlackInboundDeps): void {
+  app.event('message', async ({ event }) => {
+    const e = event as unknown as MessageEvent;
+    if (e.subtype === 'message_changed' || e.subtype === 'message_deleted') return onEditOrDelete(ctx, e);
+    if (!HUMAN_SUBTYPES.has(e.subtype) || e.bot_id || !e.user || e.user === ctx.botUserId) return;
+    await onHumanMessage(ctx, e);
+  });
+  app.event('reaction_added', async ({ event }) => {
+    const e = event as unknown as {
+      reaction: string;
+      user: string;
+      item: { type: string; channel: string; ts: string };
+    };
+    if (e.reaction !== 'ticket' || e.item.type !== 'message' || e.user === ctx.botUserId) return;
+    await onTicketReaction(ctx, e.item.channel, e.item.ts);
+  });
+}

@@ -1,0 +1,73 @@
+import type { WebClient } from '@slack/web-api';
+import type { Logger } from '../../ports/logger.js';
+
+export interface SlackUserFacts {
+  name: string;
+  /** Multi- or single-channel guest: always treated as a customer. */
+  guest: boolean;
+}
+
+interface CachedUser {
+  facts: SlackUserFacts;
+  at: number;
+}
+
+/**
+ * Looks up Slack users (name, guest flag) and messages through the Web API, with a small bounded
+ * cache: users.info is called at most once per user per TTL.
+ */
+export class SlackPeople {
+  private readonly cache = new Map<string, CachedUser>();
+
+  constructor(
+    private readonly client: WebClient,
+    private readonly logger: Logger,
+    private readonly ttlMs = 10 * 60_000,
+    private readonly max = 5_000,
+  ) {}
+
+  async describe(userId: string): Promise<SlackUserFacts> {
+    const hit = this.cache.get(userId);
+    if (hit && performance.now() - hit.at < this.ttlMs) return hit.facts;
+    let facts: SlackUserFacts = { name: userId, guest: false };
+    try {
+      const r = await this.client.users.info({ user: userId });
+      const u = r.user as
+        | {
+            real_name?: string;
+            name?: string;
+            is_restricted?: boolean;
+            is_ultra_restricted?: boolean;
+            profile?: { display_name?: string; real_name?: string };
+          }
+        | undefined;
+      facts = {
+        name: u?.profile?.display_name || u?.real_name || u?.profile?.real_name || u?.name || userId,
+        guest: Boolean(u?.is_restricted || u?.is_ultra_restricted),
+      };
+    } catch (err) {
+      // Unknown here (e.g. an external user the API won't describe): a customer by default.
+      this.logger.debug({ err: (err as Error).message, userId }, 'users.info failed');
+    }
+    if (this.cache.size >= this.max) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(userId, { facts, at: performance.now() });
+    return facts;
+  }
+
+  /** One message by channel and ts (for 🎫 reactions). */
+  async message(
+    channel: string,
+    ts: string,
+  ): Promise<{ user?: string; text?: string; thread_ts?: string; team?: string; user_team?: string } | null> {
+    try {
+      const r = await this.client.conversations.replies({ channel, ts, limit: 1, inclusive: true });
+      const m = (r.messages ?? [])[0] as { ts?: string } | undefined;
+      if (m && m.ts === ts) return m as never;
+    } catch {
+      // A reply inside a thread is not a thread parent: look in the channel history instead.
+    }
+    const h = await this.client.conversations.history({ channel, latest: ts, inclusive: true, limit: 1 });
+    const m = (h.messages ?? [])[0] as { ts?: string } | undefined;
+    return m && m.ts === ts ? (m as never) : null;
+  }
+}

@@ -1,0 +1,68 @@
+import type { OutboundBody } from '../../ports/outbound.js';
+import {
+  ACTION_IDS,
+  type ActionsBlock,
+  button,
+  clampBlocks,
+  type SlackBlock,
+  section,
+} from './render-blocks.js';
+import { fitText, isSlackUserId, SLACK_LIMITS } from './render-text.js';
+
+/**
+ * Slack rendering of tierdesk's outbound messages: pure functions from platform-neutral bodies to
+ * `chat.postMessage` arguments. Outbound text is plain text written for every platform, so it is
+ * always escaped; the sender must not set `link_names` or `parse: 'full'`, which would turn a bare
+ * `@channel` into a mention.
+ */
+
+export {
+  ACTION_IDS,
+  type ActionId,
+  cardActionsBlockId,
+  clampBlocks,
+  type SlackBlock,
+  ticketIdFromBlockId,
+} from './render-blocks.js';
+export { type CardRenderOptions, PRIORITY_EMOJI, renderCard, STATUS_LABEL } from './render-card.js';
+export { escapeMrkdwn, fitText, SLACK_LIMITS, truncate } from './render-text.js';
+
+type ChannelMessageBody = Extract<OutboundBody, { kind: 'channel_message' }>;
+type DirectMessageBody = Extract<OutboundBody, { kind: 'direct_message' }>;
+
+/** Slack rejects a message whose text is empty. */
+const EMPTY = '(no text)';
+
+/** A reply in the customer's thread: escaped plain text, no blocks. */
+export function renderThreadReply(text: string): { text: string } {
+  return { text: fitText(text.trim() || EMPTY, SLACK_LIMITS.messageText) };
+}
+
+/**
+ * A notice in a channel. `mentions` are Slack user ids (resolved by the caller); they lead the text
+ * so Slack notifies them. Ids that are not Slack user ids are dropped rather than spliced into `<@…>`.
+ */
+export function renderChannelMessage(
+  body: ChannelMessageBody,
+  mentions: string[],
+): { text: string; blocks?: SlackBlock[] } {
+  const ids = [...new Set(mentions)].filter(isSlackUserId);
+  const prefix = ids.map((id) => `<@${id}>`).join(' ');
+  const budget = SLACK_LIMITS.messageText - prefix.length - 1;
+  const text = fitText(body.text.trim() || EMPTY, budget);
+  return { text: prefix ? `${prefix} ${text}` : text };
+}
+
+/** A direct message; an escalation page gets an Acknowledge button carrying the ticket id. */
+export function renderDirectMessage(body: DirectMessageBody): { text: string; blocks: SlackBlock[] } {
+  const text = fitText(body.text.trim() || EMPTY, SLACK_LIMITS.sectionText);
+  const blocks: SlackBlock[] = [section(text)];
+  if (body.ticketId !== null && body.actions.includes('acknowledge')) {
+    const actions: ActionsBlock = {
+      type: 'actions',
+      elements: [button(ACTION_IDS.acknowledge, 'Acknowledge', body.ticketId, 'primary')],
+    };
+    blocks.push(actions);
+  }
+  return { text, blocks: clampBlocks(blocks) };
+}

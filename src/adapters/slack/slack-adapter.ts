@@ -1,0 +1,120 @@
+import { App, type Logger as BoltLogger, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
+import type { AppDeps } from '../../app/deps.js';
+import type { SlackSettings } from '../../config/env.js';
+import type { HttpServer } from '../../http/server.js';
+import type { ChatAdapter } from '../../ports/adapter.js';
+import type { Logger } from '../../ports/logger.js';
+import { registerActions } from './actions.js';
+import { registerCommands } from './commands.js';
+import { SlackDelivery } from './delivery.js';
+import { registerEvents } from './events.js';
+import { ChannelPacer } from './pacer.js';
+import { SlackPeople } from './people.js';
+
+/** Where Slack sends events, slash commands and interactivity (one URL for all, as in manifest.yml). */
+export const SLACK_EVENTS_PATH = '/slack/events';
+
+function boltLogger(logger: Logger): BoltLogger {
+  const log = logger.child({ component: 'bolt' });
+  let level = LogLevel.INFO;
+  const text = (msgs: unknown[]) =>
+    msgs.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
+  return {
+    debug: (...m: unknown[]) => log.debug({}, text(m)),
+    info: (...m: unknown[]) => log.info({}, text(m)),
+    warn: (...m: unknown[]) => log.warn({}, text(m)),
+    error: (...m: unknown[]) => log.error({}, text(m)),
+    setLevel: (l: LogLevel) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => {},
+  };
+}
+
+/** Verifies the bot token once at start, so a wrong token stops start-up with a clear message. */
+async function whoAmI(s: SlackSettings, logger: Logger) {
+  const client = new WebClient(s.botToken, {
+    ...(s.apiUrl ? { slackApiUrl: s.apiUrl } : {}),
+    retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2000 },
+    logger: boltLogger(logger),
+  });
+  try {
+    const r = await client.auth.test();
+    return {
+      botUserId: r.user_id as string,
+      botId: r.bot_id as string,
+      teamId: r.team_id as string,
+      url: (r.url as string) ?? null,
+    };
+  } catch (err) {
+    const code = (err as { data?: { error?: string } }).data?.error ?? (err as Error).message;
+    throw new Error(
+      `Slack auth.test failed (${code}): check SLACK_BOT_TOKEN${s.apiUrl ? ' and SLACK_API_URL' : ''}`,
+    );
+  }
+}
+
+export interface SlackAdapterContext {
+  deps: AppDeps;
+  logger: Logger;
+  /** Wakes the outbox worker after a change queued messages. */
+  wake: () => void;
+}
+
+/** Builds the Slack adapter on Bolt: HTTP mode on the bot's server, or Socket Mode with an app token. */
+export async function createSlackAdapter(s: SlackSettings, ctx: SlackAdapterContext): Promise<ChatAdapter> {
+  const logger = ctx.logger.child({ adapter: 'slack' });
+  const me = await whoAmI(s, logger);
+  const common = {
+    token: s.botToken,
+    botId: me.botId,
+    botUserId: me.botUserId,
+    logger: boltLogger(logger),
+    ignoreSelf: true,
+    // The outbox retries with backoff and honours Retry-After; the client must not sleep or retry itself.
+    clientOptions: {
+      ...(s.apiUrl ? { slackApiUrl: s.apiUrl } : {}),
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      timeout: 10_000,
+    },
+  };
+  const receiver =
+    s.mode === 'http'
+      ? new HTTPReceiver({
+          signingSecret: s.signingSecret!,
+          endpoints: SLACK_EVENTS_PATH,
+          processBeforeResponse: false,
+          logger: common.logger,
+        })
+      : null;
+  const app = receiver
+    ? new App({ ...common, receiver })
+    : new App({ ...common, appToken: s.appToken!, socketMode: true });
+  app.error(async (err) => {
+    logger.error({ err }, 'slack listener failed');
+  });
+  const people = new SlackPeople(app.client, logger);
+  registerEvents(app, { deps: ctx.deps, people, botUserId: me.botUserId, teamId: me.teamId, wake: ctx.wake });
+  registerCommands(app, ctx);
+  registerActions(app, ctx);
+  logger.info({ mode: s.mode, team: me.teamId, botUserId: me.botUserId }, 'slack adapter ready');
+  return {
+    delivery: new SlackDelivery(app.client, {
+      teamUrl: me.url,
+      pacer: new ChannelPacer(s.channelRate, 4),
+      urgentClient: new WebClient(s.botToken, { ...common.clientOptions, logger: common.logger }),
+    }),
+    mount(http: HttpServer) {
+      if (receiver) http.mount('/slack', receiver.requestListener);
+    },
+    async start() {
+      if (!receiver) await app.start();
+    },
+    async stop() {
+      if (!receiver) await app.stop();
+    },
+  };
+}

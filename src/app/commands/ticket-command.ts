@@ -1,0 +1,125 @@
+import { DomainError } from '../../domain/errors.js';
+import { acknowledgeEscalation } from '../acknowledge-escalation.js';
+import type { ActorRef } from '../actors.js';
+import { addNote } from '../add-note.js';
+import { assignTicket } from '../assign-ticket.js';
+import { clockLine } from '../card-view.js';
+import { claimTicket } from '../claim-ticket.js';
+import type { AppDeps, Result } from '../deps.js';
+import { escalateTicket } from '../escalate-ticket.js';
+import { reopenTicket } from '../reopen-ticket.js';
+import { resolveTicket } from '../resolve-ticket.js';
+import { setPriority } from '../set-priority.js';
+import { setStatus } from '../set-status.js';
+import { showTicket, type TicketView } from '../show-ticket.js';
+import { unclaimTicket } from '../unclaim-ticket.js';
+import { type ParsedTicketCommand, parseTicketCommand, TICKET_USAGE } from './parse-ticket-command.js';
+
+export interface CommandContext {
+  actor: ActorRef;
+  /** The ticket whose thread the command was typed in, if any. */
+  threadTicketId: number | null;
+}
+
+/** What to show the person who typed the command (ephemerally). */
+export interface CommandReply {
+  ok: boolean;
+  text: string;
+  /** The ticket the command acted on, when it succeeded. */
+  ticketId?: number;
+}
+
+const usageError = (message: string): CommandReply => ({ ok: false, text: `${message}\n\n${TICKET_USAGE}` });
+
+export function describeTicket(v: TicketView, now: number): string {
+  const t = v.ticket;
+  const clocks = (['first_response', 'next_update', 'resolution'] as const)
+    .map((k) => clockLine(t, k, now)?.text)
+    .filter(Boolean)
+    .join(' · ');
+  const lines = [
+    `#${t.id} · ${t.policySnapshot.tierLabel} · ${t.priority} · ${t.domain} · ${t.status.replaceAll('_', ' ')}`,
+    t.subject,
+    `SLA: ${clocks}`,
+  ];
+  if (v.viewerIsStaff) lines.push(`Queue: ${t.queue} — ${t.routeReasons.join('; ')}`);
+  return lines.join('\n');
+}
+
+function run(deps: AppDeps, actor: ActorRef, id: number, c: ParsedTicketCommand) {
+  switch (c.verb) {
+    case 'claim':
+      return claimTicket(deps, { actor, ticketId: id });
+    case 'unclaim':
+      return unclaimTicket(deps, { actor, ticketId: id });
+    case 'assign':
+      return assignTicket(deps, {
+        actor,
+        ticketId: id,
+        assignee: { platform: actor.platform, externalId: c.assignee },
+      });
+    case 'priority':
+      return setPriority(deps, { actor, ticketId: id, priority: c.priority });
+    case 'waiting':
+      return setStatus(deps, { actor, ticketId: id, status: 'waiting_on_customer' });
+    case 'open':
+      return setStatus(deps, { actor, ticketId: id, status: 'open' });
+    case 'resolve':
+      return resolveTicket(deps, { actor, ticketId: id, note: c.note });
+    case 'reopen':
+      return reopenTicket(deps, { actor, ticketId: id });
+    case 'escalate':
+      return escalateTicket(deps, { actor, ticketId: id, reason: c.reason });
+    case 'note':
+      return addNote(deps, { actor, ticketId: id, text: c.text });
+    case 'ack':
+      return acknowledgeEscalation(deps, { actor, ticketId: id });
+    case 'show':
+      return showTicket(deps, { actor, ticketId: id });
+  }
+}
+
+const DONE: Record<ParsedTicketCommand['verb'], string> = {
+  claim: 'is yours',
+  unclaim: 'is back in its queue',
+  assign: 'is assigned',
+  priority: 'has a new priority',
+  waiting: 'is waiting on the customer',
+  open: 'is open again',
+  resolve: 'is resolved; the customer has been told',
+  reopen: 'is reopened',
+  escalate: 'is escalated; the chain pages now',
+  note: 'has your note',
+  ack: 'is acknowledged; paging stopped',
+  show: '',
+};
+
+/** Runs a `/ticket` command typed on any platform; every failure comes back with the usage. */
+export async function handleTicketCommand(
+  deps: AppDeps,
+  ctx: CommandContext,
+  text: string,
+): Promise<CommandReply> {
+  const parsed = parseTicketCommand(text);
+  if (!parsed.ok) return usageError(parsed.message);
+  const c = parsed.command;
+  const id = c.id ?? ctx.threadTicketId;
+  if (id === null)
+    return usageError(
+      `Which ticket? Add its number (e.g. "/ticket ${c.verb} #42") or run it in the ticket's thread.`,
+    );
+  const r = (await run(deps, ctx.actor, id, c)) as Result<unknown>;
+  if (!r.ok) return usageError(r.error.message);
+  if (c.verb === 'show')
+    return { ok: true, text: describeTicket(r.value as TicketView, deps.clock.now()), ticketId: id };
+  return { ok: true, text: `Ticket #${id} ${DONE[c.verb]}.`, ticketId: id };
+}
+
+/** Turns an unexpected failure into the same shape (the process never crashes on input). */
+export function internalErrorReply(e: unknown): CommandReply {
+  const msg =
+    e instanceof DomainError
+      ? e.message
+      : 'Something went wrong on our side; nothing was changed. Please try again.';
+  return { ok: false, text: msg };
+}

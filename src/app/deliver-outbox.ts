@@ -1,0 +1,165 @@
+import type { Platform } from '../domain/policy.js';
+import type { ChatDelivery, DeliveryFailure, DeliveryOutcome, DeliveryRequest } from '../ports/chat.js';
+import type { ClaimedMessage, OutboxLane, UnitOfWork } from '../ports/store.js';
+import { buildCardView } from './card-view.js';
+import type { AppDeps } from './deps.js';
+
+export interface DeliveryOptions {
+  /** Messages taken per round. */
+  batchSize: number;
+  /** How long a worker holds a message before another replica may retry it (ms). */
+  leaseMs: number;
+  /** Attempts before a message is given up as dead. */
+  maxAttempts: number;
+  /** Cap of the exponential backoff (ms). */
+  maxBackoffMs: number;
+}
+
+/** The lease outlives the adapters' call timeout (10 s), so a live worker never loses its message. */
+export const DEFAULT_DELIVERY: DeliveryOptions = {
+  batchSize: 200,
+  leaseMs: 15_000,
+  maxAttempts: 12,
+  maxBackoffMs: 10 * 60_000,
+};
+
+export interface DeliveryRound {
+  claimed: number;
+  sent: number;
+  failed: number;
+}
+
+/** Exponential backoff with ±20% jitter (1 s, 2 s, 4 s … capped); a platform's Retry-After wins. */
+export function retryDelay(
+  attempts: number,
+  failure: DeliveryFailure,
+  opts: DeliveryOptions,
+  random = Math.random,
+): number {
+  if (failure.kind === 'rate_limited') return Math.max(failure.retryAfterMs, 1000);
+  const base = Math.min(1000 * 2 ** Math.max(0, attempts - 1), opts.maxBackoffMs);
+  return Math.round(base * (0.8 + 0.4 * random()));
+}
+
+/** Card views of the round's card messages, built in one read transaction. */
+async function cardViews(
+  deps: AppDeps,
+  claimed: ClaimedMessage[],
+): Promise<Map<number, DeliveryRequest['card']>> {
+  const ids = [...new Set(claimed.flatMap((m) => (m.body.kind === 'ticket_card' ? [m.body.ticketId] : [])))];
+  if (ids.length === 0) return new Map();
+  return deps.store.transaction(async (uow) => {
+    const out = new Map<number, DeliveryRequest['card']>();
+    const now = deps.clock.now();
+    await Promise.all(
+      ids.map(async (id) => {
+        const t = await uow.tickets.get(id);
+        out.set(
+          id,
+          t ? { view: await buildCardView(uow, t, now), existingRef: t.card?.messageRef ?? null } : null,
+        );
+      }),
+    );
+    return out;
+  });
+}
+
+async function attempt(
+  deps: AppDeps,
+  delivery: ChatDelivery,
+  req: DeliveryRequest,
+  m: ClaimedMessage,
+): Promise<DeliveryOutcome> {
+  try {
+    return await delivery.deliver(req);
+  } catch (err) {
+    // An adapter bug or a network fault mid-call: the platform may or may not have the message.
+    deps.logger.error({ err, outbox: m.id, platform: m.platform }, 'delivery threw');
+    return { ok: false, failure: { kind: 'transient', message: `uncertain: ${(err as Error).message}` } };
+  }
+}
+
+async function record(
+  uow: UnitOfWork,
+  deps: AppDeps,
+  m: ClaimedMessage,
+  req: DeliveryRequest,
+  outcome: DeliveryOutcome,
+  opts: DeliveryOptions,
+  now: number,
+) {
+  if (outcome.ok) {
+    await uow.outbox.markSent(m.id, { ref: outcome.ref }, now);
+    if (m.body.kind === 'ticket_card' && outcome.ref && !req.card?.existingRef)
+      await uow.tickets.setCardRef(m.body.ticketId, outcome.ref);
+    return;
+  }
+  const f = outcome.failure;
+  const dead = f.kind === 'permanent' || m.attempts >= opts.maxAttempts;
+  if (dead)
+    deps.logger.error({ outbox: m.id, key: m.key, error: f.message }, 'giving up on an outbound message');
+  await uow.outbox.markFailed(m.id, {
+    error: `${f.kind}: ${f.message}`,
+    retryAt: now + retryDelay(m.attempts, f, opts),
+    inDoubt: f.message.startsWith('uncertain'),
+    dead,
+  });
+}
+
+/**
+ * One delivery round: takes the due head message of each ordering key (pages first), delivers them
+ * concurrently (a ticket's messages stay in order), and records every outcome in one transaction.
+ * At-least-once towards the platform; adapters make it effectively once with the idempotency key.
+ */
+export async function deliverDue(
+  deps: AppDeps,
+  deliveries: ReadonlyMap<Platform, ChatDelivery>,
+  opts: DeliveryOptions = DEFAULT_DELIVERY,
+  lane: OutboxLane = 'normal',
+): Promise<DeliveryRound> {
+  const platforms = [...deliveries.keys()];
+  const t0 = performance.now();
+  const claimed = await deps.store.transaction((uow) =>
+    uow.outbox.claimDue(platforms, deps.clock.now(), opts.batchSize, opts.leaseMs, lane),
+  );
+  if (claimed.length === 0) return { claimed: 0, sent: 0, failed: 0 };
+  const t1 = performance.now();
+  // Pages and replies go out at once; card edits first need their views built (concurrently).
+  const cards = cardViews(deps, claimed);
+  const requests: DeliveryRequest[] = [];
+  const outcomes = await Promise.all(
+    claimed.map(async (m, i) => {
+      const card = m.body.kind === 'ticket_card' ? ((await cards).get(m.body.ticketId) ?? null) : null;
+      const req: DeliveryRequest = { key: m.key, body: m.body, card, uncertain: m.uncertain };
+      requests[i] = req;
+      return attempt(deps, deliveries.get(m.platform)!, req, m);
+    }),
+  );
+  const t2 = performance.now();
+  const now = deps.clock.now();
+  await deps.store.transaction((uow) =>
+    Promise.all(claimed.map((m, i) => record(uow, deps, m, requests[i]!, outcomes[i]!, opts, now))),
+  );
+  const sent = outcomes.filter((o) => o.ok).length;
+  deps.logger.debug(
+    {
+      lane,
+      claimed: claimed.length,
+      sent,
+      claimMs: Math.round(t1 - t0),
+      deliverMs: Math.round(t2 - t1),
+      recordMs: Math.round(performance.now() - t2),
+    },
+    'outbox round',
+  );
+  return { claimed: claimed.length, sent, failed: claimed.length - sent };
+}
+
+/** When the next message falls due (for the worker's timer). */
+export function nextDeliveryAt(
+  deps: AppDeps,
+  deliveries: ReadonlyMap<Platform, ChatDelivery>,
+  lane: OutboxLane = 'normal',
+): Promise<number | null> {
+  return deps.store.transaction((uow) => uow.outbox.nextDueAt([...deliveries.keys()], lane));
+}

@@ -1,0 +1,145 @@
+import { evaluateEscalation, stopEscalation } from '../domain/escalation/evaluate.js';
+import type { EscalationAction } from '../domain/escalation/types.js';
+import { isOpen, nextOpenInstant } from '../domain/sla/calendar.js';
+import { isActive, type TicketEvent } from '../domain/ticket.js';
+import type { OutboundMessage } from '../ports/outbound.js';
+import type { EscalationRecord, TicketRecord, UnitOfWork } from '../ports/store.js';
+import { clockLine } from './card-view.js';
+import type { AppDeps } from './deps.js';
+import { loadRecipientBook, type RecipientBook } from './escalation-recipients.js';
+import { queueNotice } from './sla-consequences.js';
+import { cardMessage } from './ticket-change.js';
+
+function pageText(t: TicketRecord, a: Extract<EscalationAction, { type: 'page' }>, now: number): string {
+  const sla = (['first_response', 'next_update', 'resolution'] as const)
+    .map((k) => clockLine(t, k, now))
+    .filter((c) => c && c.state === 'breached')
+    .map((c) => c!.text)
+    .join(', ');
+  const attempt = a.attempt > 1 ? ` (page ${a.attempt})` : '';
+  return `🚨 Page for ${a.levelName}${attempt}: #${t.id} ${t.policySnapshot.tierLabel} ${t.priority} ${t.domain} — ${t.subject}. ${sla || 'Escalated'}. Acknowledge with the button or /ticket ack #${t.id}.`;
+}
+
+/** Outbox messages of one page: a DM to each recipient (with Acknowledge) and a mention in the queue. */
+function pageMessages(
+  t: TicketRecord,
+  e: EscalationRecord,
+  a: Extract<EscalationAction, { type: 'page' }>,
+  book: RecipientBook,
+  now: number,
+) {
+  const prefer = t.card?.platform ?? t.origin.platform;
+  const base = `esc:${e.id}:l${a.level}:a${a.attempt}`;
+  const text = pageText(t, a, now);
+  const out: OutboundMessage[] = [];
+  const mentions: string[] = [];
+  for (const r of a.recipients) {
+    const account = book.accounts(r.person, prefer)[0];
+    if (!account) continue;
+    if (account.platform === prefer) mentions.push(account.userId);
+    out.push({
+      key: `${base}:dm:${r.person}`,
+      platform: account.platform,
+      // Pages are urgent: they wait neither for other tickets' pages nor for this ticket's channel
+      // notices and card edits (another channel); only repeats of one page to one person keep order.
+      orderingKey: `page:${r.person}:${t.id}`,
+      priority: 'urgent',
+      body: {
+        kind: 'direct_message',
+        userId: account.userId,
+        text,
+        ticketId: t.id,
+        actions: ['acknowledge'],
+      },
+    });
+  }
+  if (a.notifyQueue) out.push(...queueNotice(t, `${base}:queue`, text, mentions));
+  return out;
+}
+
+function eventOf(a: EscalationAction): TicketEvent {
+  switch (a.type) {
+    case 'page':
+      return {
+        type: 'page_sent',
+        level: a.level,
+        levelName: a.levelName,
+        attempt: a.attempt,
+        recipients: a.recipients.map((r) => r.person),
+      };
+    case 'deferred':
+      return { type: 'escalation_deferred', level: a.level, until: a.until, reason: a.reason };
+    case 'exhausted':
+      return { type: 'escalation_exhausted' };
+    case 'no_recipient':
+      return { type: 'escalation_no_recipient', level: a.level, reason: a.reason };
+  }
+}
+
+/** Evaluates one escalation and carries out its actions, in the caller's transaction. */
+export async function stepEscalation(
+  uow: UnitOfWork,
+  e: EscalationRecord,
+  now: number,
+  books: Map<string, Promise<RecipientBook>>,
+): Promise<void> {
+  const t = await uow.tickets.get(e.ticketId);
+  if (!t || !isActive(t.status)) {
+    if (e.state.status === 'active') await uow.escalations.save(e.id, stopEscalation(e.state, now), now);
+    return;
+  }
+  const snap = t.policySnapshot;
+  // Rotations, overrides and identities are the same for every ticket of a chain within one tick.
+  const cacheKey = JSON.stringify(snap.chain);
+  let loading = books.get(cacheKey);
+  if (!loading) {
+    loading = loadRecipientBook(uow, snap.chain, now);
+    books.set(cacheKey, loading);
+  }
+  const book = await loading;
+  const d = evaluateEscalation(
+    {
+      chain: snap.chain,
+      entitlements: snap.entitlements,
+      calendar: snap.calendar,
+      isCalendarOpen: (ms) => isOpen(snap.calendar, ms),
+      nextCalendarOpen: (ms) => nextOpenInstant(snap.calendar, ms),
+      resolveRecipients: (target, at) => book.resolve(target, at),
+    },
+    e.state,
+    now,
+  );
+  await uow.escalations.save(e.id, d.state, now);
+  if (d.actions.length === 0) return;
+  await uow.events.append(t.id, d.actions.map(eventOf), now, null);
+  const messages = d.actions.flatMap((a) =>
+    a.type === 'page'
+      ? pageMessages(t, e, a, book, now)
+      : a.type === 'exhausted'
+        ? queueNotice(
+            t,
+            `esc:${e.id}:exhausted`,
+            `⛔ #${t.id}: the escalation chain ran out without an acknowledgement.`,
+          )
+        : [],
+  );
+  // The ticket row is only read: use cases lock ticket then escalation, so locking the ticket here
+  // (after the escalation) could deadlock, and writing it could undo a concurrent claim. The card is
+  // rendered from the ticket as it is at delivery, so a refresh needs no ticket change.
+  await uow.outbox.enqueue([...messages, ...cardMessage(t, `esc:${e.id}:${now}`)], t.id, now);
+}
+
+/**
+ * One batch of the escalation tick: due escalations (locked, SKIP LOCKED), evaluated against the
+ * chain frozen on their ticket; pages become outbox messages in the same transaction, so a crash
+ * never loses or doubles one. Returns how many escalations it looked at.
+ */
+export async function runEscalationTick(deps: AppDeps, now: number, limit = 100): Promise<number> {
+  return deps.store.transaction(async (uow) => {
+    const due = await uow.escalations.claimDue(now, limit);
+    const books = new Map<string, Promise<RecipientBook>>();
+    // Independent escalations run concurrently, so their queries pipeline on the connection.
+    await Promise.all(due.map((e) => stepEscalation(uow, e, now, books)));
+    return due.length;
+  });
+}

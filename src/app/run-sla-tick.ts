@@ -1,0 +1,45 @@
+import { evaluateSla } from '../domain/sla/evaluate.js';
+import type { TicketRecord, UnitOfWork } from '../ports/store.js';
+import type { AppDeps } from './deps.js';
+import type { RecipientBook } from './escalation-recipients.js';
+import { stepEscalation } from './run-escalation-tick.js';
+import { slaConsequences } from './sla-consequences.js';
+import { cardMessage, slaEvents } from './ticket-change.js';
+
+async function evaluateTicket(
+  uow: UnitOfWork,
+  t: TicketRecord,
+  now: number,
+  books: Map<string, Promise<RecipientBook>>,
+): Promise<void> {
+  const ev = evaluateSla(t.policySnapshot, t.sla, now);
+  const saved = await uow.tickets.update({
+    ...t,
+    sla: ev.state,
+    slaNextCheckAt: ev.nextCheckAt,
+    updatedAt: now,
+  });
+  const consequences = await slaConsequences(uow, saved, ev.actions, now);
+  await uow.events.append(t.id, [...slaEvents(ev.actions), ...consequences.events], now, null);
+  const refresh = ev.actions.length > 0 ? cardMessage(saved) : [];
+  await uow.outbox.enqueue([...consequences.messages, ...refresh], t.id, now);
+  // A chain started by this breach pages now, in the same transaction as the breach itself.
+  for (const e of consequences.started) await stepEscalation(uow, e, now, books);
+}
+
+/**
+ * One batch of the SLA tick: the tickets whose next check is due, locked with SKIP LOCKED so
+ * replicas share the work; each is evaluated by the domain (warnings and breaches exactly once),
+ * and its events, notices, escalation start and card refresh are written in the same transaction.
+ * Returns how many tickets it looked at (0: nothing was due).
+ */
+export async function runSlaTick(deps: AppDeps, now: number, limit = 50): Promise<number> {
+  return deps.store.transaction(async (uow: UnitOfWork) => {
+    const due = await uow.tickets.claimSlaDue(now, limit);
+    // Tickets are independent: their queries run concurrently, so postgres.js pipelines them on the
+    // transaction's connection instead of waiting a round trip after each.
+    const books = new Map<string, Promise<RecipientBook>>();
+    await Promise.all(due.map((t) => evaluateTicket(uow, t, now, books)));
+    return due.length;
+  });
+}

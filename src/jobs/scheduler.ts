@@ -1,0 +1,100 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import type { AppDeps } from '../app/deps.js';
+import * as slaTick from './sla-tick.js';
+
+/** A job the scheduler runs on a cron expression (6 fields: seconds first). */
+export interface CronJob {
+  name: string;
+  /** e.g. `0 *\/5 * * * *` = every five minutes. */
+  schedule: string;
+  run(deps: AppDeps, now: number): Promise<unknown>;
+}
+
+/** How often the SLA tick runs at the latest, even if its timer was lost (cron backstop). */
+export const SLA_BACKSTOP = '*/5 * * * * *';
+const BACKSTOP_MS = 5_000;
+
+/**
+ * Wires the jobs to node-cron. The SLA tick is not tied to a fixed minute: after each run a timer
+ * is set to the next due instant (so a deadline is acted on when it falls, not up to a minute
+ * later), and the cron backstop runs it every few seconds in case a timer is lost. Jobs select
+ * their work with FOR UPDATE SKIP LOCKED, so any number of replicas may run a scheduler.
+ */
+export class Scheduler {
+  private tasks: ScheduledTask[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private ticking: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly deps: AppDeps,
+    private readonly jobs: CronJob[],
+    /** Called when a run queued outbound messages (wakes the outbox worker). */
+    private readonly onWork: () => void,
+  ) {}
+
+  start(): void {
+    this.tasks.push(cron.schedule(SLA_BACKSTOP, () => this.tick(), { name: 'sla-tick', noOverlap: true }));
+    for (const job of this.jobs)
+      this.tasks.push(
+        cron.schedule(
+          job.schedule,
+          async () => {
+            try {
+              await job.run(this.deps, this.deps.clock.now());
+              this.onWork();
+            } catch (err) {
+              this.deps.logger.error({ err, job: job.name }, 'job failed');
+            }
+          },
+          { name: job.name, noOverlap: true },
+        ),
+      );
+    void this.tick();
+  }
+
+  /** Runs the SLA tick now (coalescing concurrent requests) and re-arms the timer. */
+  tick(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.ticking) {
+      this.again = true;
+      return this.ticking;
+    }
+    this.ticking = this.runTick().finally(() => {
+      this.ticking = null;
+      if (this.again && !this.stopped) {
+        this.again = false;
+        void this.tick();
+      }
+    });
+    return this.ticking;
+  }
+
+  private async runTick(): Promise<void> {
+    try {
+      const done = await slaTick.run(this.deps, this.deps.clock.now(), this.onWork);
+      if (done.tickets + done.escalations > 0) this.onWork();
+      const next = await slaTick.nextDueAt(this.deps);
+      this.arm(next === null ? BACKSTOP_MS : next - this.deps.clock.now());
+    } catch (err) {
+      this.deps.logger.error({ err }, 'sla tick failed');
+      this.arm(BACKSTOP_MS);
+    }
+  }
+
+  private arm(ms: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.tick(), Math.max(0, Math.min(ms, BACKSTOP_MS)));
+  }
+
+  /** Stops taking work and waits for jobs in flight. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    for (const t of this.tasks) await t.stop();
+    await cron.shutdown(10_000);
+    await this.ticking;
+  }
+}

@@ -1,0 +1,133 @@
+import { createDiscordAdapter } from './adapters/discord/discord-adapter.js';
+import { createSlackAdapter } from './adapters/slack/slack-adapter.js';
+import type { AppDeps } from './app/deps.js';
+import { syncPolicyRotations } from './app/import-directory.js';
+import { discordSettings, type Env, MIGRATIONS_DIR, slackSettings } from './config/env.js';
+import { formatProblem, loadPolicy } from './config/policy.js';
+import type { Platform } from './domain/policy.js';
+import { healthz, readyz } from './http/health.js';
+import { createHttpServer } from './http/server.js';
+import * as autoClose from './jobs/auto-close.js';
+import * as countdownRefresh from './jobs/countdown-refresh.js';
+import { OutboxWorker } from './jobs/outbox-worker.js';
+import * as queueDigest from './jobs/queue-digest.js';
+import { type CronJob, Scheduler } from './jobs/scheduler.js';
+import { createLogger } from './logger.js';
+import type { ChatAdapter } from './ports/adapter.js';
+import type { ChatDelivery } from './ports/chat.js';
+import { systemClock } from './ports/clock.js';
+import { openDatabase, ping } from './store/db.js';
+import { DrizzleStore } from './store/store.js';
+
+/** Housekeeping jobs on cron schedules (the SLA tick is the scheduler's own). README lists them. */
+const CRON_JOBS: CronJob[] = [autoClose, queueDigest, countdownRefresh];
+
+/** Where the database lives, for the start-up log, without credentials. */
+function describeDatabase(env: Env): string {
+  if (!env.DATABASE_URL) return `embedded PGlite in ${env.TIERDESK_DATA_DIR}`;
+  const u = new URL(env.DATABASE_URL);
+  return `PostgreSQL ${u.hostname}:${u.port || 5432}${u.pathname}`;
+}
+
+/** Composition root: builds the dependencies from the parsed environment and runs until a signal. */
+export async function start(env: Env): Promise<number> {
+  const logger = createLogger(env.LOG_LEVEL);
+  const loaded = loadPolicy(env.TIERDESK_POLICY);
+  if (!loaded.ok) {
+    for (const p of loaded.problems) logger.error({ problem: p }, formatProblem(p));
+    logger.error(
+      { file: env.TIERDESK_POLICY, problems: loaded.problems.length },
+      'invalid policy; not starting',
+    );
+    return 1;
+  }
+  const database = await openDatabase({
+    url: env.DATABASE_URL,
+    dataDir: env.TIERDESK_DATA_DIR,
+    poolSize: env.DATABASE_POOL_SIZE,
+  });
+  await database.migrate(MIGRATIONS_DIR);
+  const deps: AppDeps = {
+    store: new DrizzleStore(database.db),
+    clock: systemClock,
+    policy: loaded.policy,
+    logger,
+  };
+  const synced = await syncPolicyRotations(deps);
+  if (!synced.ok) logger.warn({ error: synced.error.message }, 'could not sync policy rotations');
+
+  const http = createHttpServer(logger);
+  const adapters: ChatAdapter[] = [];
+  const deliveries = new Map<Platform, ChatDelivery>();
+  const worker = new OutboxWorker(deps, deliveries);
+  let scheduler: Scheduler | null = null;
+  // After a change: deliver what it queued, and let the SLA tick act on what it made due (a chain
+  // started by /ticket escalate pages at once, not at the next backstop run).
+  const wake = () => {
+    worker.wake();
+    void scheduler?.tick();
+  };
+  const slack = slackSettings(env);
+  try {
+    if (slack) adapters.push(await createSlackAdapter(slack, { deps, logger, wake }));
+    const discord = discordSettings(env);
+    if (discord) adapters.push(createDiscordAdapter(discord, { deps, logger, wake }));
+  } catch (err) {
+    logger.error({ err: (err as Error).message }, 'a chat adapter could not start; not starting');
+    await database.close();
+    return 1;
+  }
+  if (adapters.length === 0)
+    logger.warn(
+      {},
+      'no chat platform configured (set SLACK_BOT_TOKEN …); tickets can only come from the CLI',
+    );
+  for (const a of adapters) {
+    deliveries.set(a.delivery.platform, a.delivery);
+    a.mount(http);
+  }
+  deps.platforms = [...deliveries.keys()];
+
+  let ready = true;
+  http.mount('/healthz', healthz);
+  http.mount(
+    '/readyz',
+    readyz(async () => {
+      if (!ready) return { ready: false, database: database.kind, detail: 'shutting down' };
+      await ping(database.db);
+      return { ready: true, database: database.kind };
+    }),
+  );
+  const port = await http.listen(env.PORT, env.HOST);
+  try {
+    for (const a of adapters) await a.start();
+  } catch (err) {
+    logger.error({ err: (err as Error).message }, 'a chat adapter could not connect; not starting');
+    await http.close();
+    await database.close();
+    return 1;
+  }
+  worker.start();
+  scheduler = new Scheduler(deps, CRON_JOBS, () => worker.wake());
+  scheduler.start();
+  logger.info(
+    { port, database: describeDatabase(env), policy: env.TIERDESK_POLICY },
+    `tierdesk ready on http://localhost:${port}`,
+  );
+
+  return new Promise<number>((resolve) => {
+    const stop = async (signal: string) => {
+      logger.info({ signal }, 'shutting down');
+      ready = false;
+      // Stop taking work, finish what is in flight, then close the pool.
+      for (const a of adapters) await a.stop();
+      await http.close();
+      await scheduler.stop();
+      await worker.stop();
+      await database.close();
+      resolve(0);
+    };
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+    process.once('SIGINT', () => void stop('SIGINT'));
+  });
+}

@@ -1,0 +1,69 @@
+import type { Platform, Priority } from '../domain/policy.js';
+import type { ClockKind } from '../domain/sla/types.js';
+import type { TicketStatus } from '../domain/ticket.js';
+import type { OutboundBody } from './outbound.js';
+
+/** One SLA clock as a card shows it. Texts are ready to display ("first response in 12 min"). */
+export interface CardClock {
+  clock: ClockKind;
+  state: 'running' | 'paused' | 'met' | 'breached' | 'stopped';
+  dueAt: number | null;
+  text: string;
+}
+
+/**
+ * Everything a ticket card shows, platform-neutral; the app builds it from the store at delivery
+ * time so a card always shows the ticket as it is now.
+ */
+export interface TicketCardView {
+  ticketId: number;
+  subject: string;
+  /** The customer's text, trimmed to a few hundred characters. */
+  excerpt: string;
+  organization: string;
+  tier: string;
+  tierLabel: string;
+  priority: Priority;
+  domain: string;
+  status: TicketStatus;
+  queueLabel: string;
+  requesterName: string;
+  /** Platform user id of the assignee on the card's platform, for a mention; name otherwise. */
+  assignee: { name: string; platformUserId: string | null } | null;
+  customerThread: { platform: Platform; channelId: string; threadRef: string | null };
+  clocks: CardClock[];
+  /** One line, e.g. "first response breached 8 min ago" or "first response in 12 min". */
+  slaSummary: string;
+  /** Why routed here (triage and routing reasons). */
+  reasons: string[];
+  escalation: { level: string | null; status: string } | null;
+}
+
+/** Why a delivery failed, as the delivery worker needs to know it. */
+export type DeliveryFailure =
+  | { kind: 'rate_limited'; retryAfterMs: number; message: string }
+  | { kind: 'transient'; message: string }
+  | { kind: 'permanent'; message: string };
+
+export type DeliveryOutcome =
+  | {
+      ok: true /** The platform's id of the posted message (Slack ts, Discord id), when one was posted. */;
+      ref: string | null;
+    }
+  | { ok: false; failure: DeliveryFailure };
+
+export interface DeliveryRequest {
+  /** The outbox idempotency key; adapters stamp it on what they post so a retry can find it. */
+  key: string;
+  body: OutboundBody;
+  /** For `ticket_card`: the card as it must look now, and the ref of the card if already posted. */
+  card: { view: TicketCardView; existingRef: string | null } | null;
+  /** True when an earlier attempt may have reached the platform (crash or timeout mid-call). */
+  uncertain: boolean;
+}
+
+/** A chat platform's outbound side. Implementations live in src/adapters/<platform>/. */
+export interface ChatDelivery {
+  readonly platform: Platform;
+  deliver(req: DeliveryRequest): Promise<DeliveryOutcome>;
+}

@@ -1,0 +1,41 @@
+import type { Platform } from '../domain/policy.js';
+
+/**
+ * What a chat adapter delivers. Written to the outbox in the transaction that caused it; the
+ * adapter of `platform` renders and sends it after commit. Platform-neutral: ids are the
+ * platform's own (channel id, thread ts / thread id, user id).
+ */
+export type OutboundBody =
+  /** A reply in the customer's thread (or a new thread on the message when threadRef is null). */
+  | { kind: 'thread_reply'; channelId: string; threadRef: string | null; text: string; ticketId: number }
+  /** Post the ticket's card in its queue channel, or edit it in place once posted. Rendered from the ticket at delivery. */
+  | { kind: 'ticket_card'; channelId: string; ticketId: number }
+  /** A notice in a channel (queue warnings, pages), optionally in the card's thread. */
+  | {
+      kind: 'channel_message';
+      channelId: string;
+      text: string;
+      /** Platform user ids to mention. */
+      mentions: string[];
+      ticketId: number | null;
+      inCardThread: boolean;
+    }
+  /** A direct message; `acknowledge` adds an Acknowledge button for an escalation page. */
+  | {
+      kind: 'direct_message';
+      userId: string;
+      text: string;
+      ticketId: number | null;
+      actions: Array<'acknowledge'>;
+    };
+
+export interface OutboundMessage {
+  /** Unique per intended delivery; enqueueing the same key twice delivers once. */
+  key: string;
+  platform: Platform;
+  /** Messages sharing a key are delivered in enqueue order (e.g. `ticket:42`). */
+  orderingKey: string;
+  /** `urgent` (pages) go out before everything else that is due. Default `normal`. */
+  priority?: 'urgent' | 'normal';
+  body: OutboundBody;
+}

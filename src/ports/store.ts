@@ -1,0 +1,271 @@
+import type { EscalationState } from '../domain/escalation/types.js';
+import type { Platform, PolicySnapshot, Priority, Role, RotationPolicy } from '../domain/policy.js';
+import type { SlaState } from '../domain/sla/types.js';
+import type { TicketEvent, TicketStatus } from '../domain/ticket.js';
+import type { AdminRepository } from './admin.js';
+import type { MaintenanceRepository } from './maintenance.js';
+import type { OutboundMessage } from './outbound.js';
+
+/** Instants in records are epoch ms. Records are plain data, never ORM objects. */
+
+export interface OrganizationRecord {
+  id: number;
+  name: string;
+  contractValue: number;
+  monthlyUsage: number;
+  criticalityFlags: string[];
+  strategic: boolean;
+  criticalSystems: string[];
+  tier: string;
+  tierReason: string;
+  tierOverride: string | null;
+}
+
+export interface ChannelLinkRecord {
+  platform: Platform;
+  channelId: string;
+  organizationId: number;
+  tierOverride: string | null;
+}
+
+export interface PersonRecord {
+  id: number;
+  handle: string;
+  displayName: string;
+  email: string | null;
+  timezone: string | null;
+  organizationId: number | null;
+  roles: Role[];
+}
+
+export interface IdentityRecord {
+  personId: number;
+  platform: Platform;
+  externalId: string;
+  workspaceId: string | null;
+}
+
+export interface SkillRecord {
+  personId: number;
+  domain: string;
+  level: number;
+  tiers: string[];
+}
+
+export interface TicketOrigin {
+  platform: Platform;
+  channelId: string;
+  messageId: string;
+  threadRef: string | null;
+}
+
+export interface TicketCard {
+  platform: Platform;
+  channelId: string;
+  messageRef: string | null;
+}
+
+export interface TicketRecord {
+  id: number;
+  organizationId: number;
+  requesterId: number | null;
+  assigneeId: number | null;
+  tier: string;
+  priority: Priority;
+  domain: string;
+  status: TicketStatus;
+  queue: string;
+  subject: string;
+  description: string;
+  origin: TicketOrigin;
+  card: TicketCard | null;
+  triageReasons: string[];
+  routeReasons: string[];
+  candidates: Array<{ handle: string; score: number; reasons: string[] }>;
+  policySnapshot: PolicySnapshot;
+  sla: SlaState;
+  slaNextCheckAt: number | null;
+  acknowledgedAt: number | null;
+  firstResponseAt: number | null;
+  resolvedAt: number | null;
+  closedAt: number | null;
+  autoCloseAt: number | null;
+  publicReplyCount: number;
+  reopenCount: number;
+  version: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type NewTicket = Omit<TicketRecord, 'id' | 'version'>;
+
+export interface MessageRecord {
+  id: number;
+  ticketId: number;
+  platform: Platform;
+  externalId: string | null;
+  authorId: number | null;
+  authorKind: 'customer' | 'agent' | 'bot';
+  visibility: 'public' | 'internal';
+  text: string;
+  createdAt: number;
+  editedAt: number | null;
+  deletedAt: number | null;
+}
+
+export type NewMessage = Omit<MessageRecord, 'id' | 'editedAt' | 'deletedAt'>;
+
+export interface EscalationRecord {
+  id: number;
+  ticketId: number;
+  state: EscalationState;
+}
+
+export interface StoredEvent {
+  id: number;
+  ticketId: number;
+  at: number;
+  actorId: number | null;
+  event: TicketEvent;
+}
+
+export interface TicketRepository {
+  /** Inserts unless a ticket with the same origin exists; null then. */
+  insert(t: NewTicket): Promise<TicketRecord | null>;
+  /** `forUpdate` locks the row until the transaction ends. */
+  get(id: number, opts?: { forUpdate?: boolean }): Promise<TicketRecord | null>;
+  findByOrigin(platform: Platform, messageId: string): Promise<TicketRecord | null>;
+  /** The ticket whose customer thread or card thread this is. */
+  findByThread(
+    platform: Platform,
+    channelId: string,
+    threadRef: string,
+  ): Promise<{ ticket: TicketRecord; via: 'customer' | 'card' } | null>;
+  /** Writes every mutable field, bumps `version`, refreshes the SLA projection. Returns the new version. */
+  update(t: TicketRecord): Promise<TicketRecord>;
+  /**
+   * Tickets whose SLA state must be evaluated (`sla_next_check_at <= now`), oldest first, locked;
+   * rows another worker holds are skipped. Cost grows with what is due, not with open tickets.
+   */
+  claimSlaDue(now: number, limit: number): Promise<TicketRecord[]>;
+  /** The earliest pending SLA check, for the scheduler's timer. */
+  nextSlaCheckAt(): Promise<number | null>;
+  /** Records where the ticket's card was posted (not a ticket change: no version bump). */
+  setCardRef(id: number, messageRef: string): Promise<void>;
+  /** Open tickets assigned to each person. */
+  openLoad(personIds: number[]): Promise<Map<number, number>>;
+}
+
+export interface EventRepository {
+  append(ticketId: number, events: TicketEvent[], at: number, actorId: number | null): Promise<void>;
+  list(ticketId: number): Promise<StoredEvent[]>;
+}
+
+export interface MessageRepository {
+  /** Null when a message with the same platform external id exists already. */
+  insert(m: NewMessage): Promise<MessageRecord | null>;
+  findByExternal(platform: Platform, externalId: string): Promise<MessageRecord | null>;
+  edit(id: number, text: string, at: number): Promise<void>;
+  markDeleted(id: number, at: number): Promise<void>;
+  list(ticketId: number): Promise<MessageRecord[]>;
+}
+
+export interface DirectoryRepository {
+  organizationById(id: number): Promise<OrganizationRecord | null>;
+  organizationByName(name: string): Promise<OrganizationRecord | null>;
+  channelLink(platform: Platform, channelId: string): Promise<ChannelLinkRecord | null>;
+  personById(id: number): Promise<PersonRecord | null>;
+  personByHandle(handle: string): Promise<PersonRecord | null>;
+  personByIdentity(platform: Platform, externalId: string): Promise<PersonRecord | null>;
+  identitiesOf(personId: number): Promise<IdentityRecord[]>;
+  /** Creates a customer (and identity) seen for the first time; returns the existing one on a race. */
+  ensureCustomer(input: {
+    platform: Platform;
+    externalId: string;
+    workspaceId: string | null;
+    displayName: string;
+    organizationId: number;
+  }): Promise<PersonRecord>;
+  /** People with a skill in the domain, with their skills. */
+  specialists(domain: string): Promise<Array<{ person: PersonRecord; skills: SkillRecord[] }>>;
+  peopleWithRole(role: Role): Promise<PersonRecord[]>;
+}
+
+export interface EscalationRepository {
+  active(ticketId: number): Promise<EscalationRecord | null>;
+  /** Null if the ticket already has an active escalation. */
+  start(ticketId: number, state: EscalationState, at: number): Promise<EscalationRecord | null>;
+  save(id: number, state: EscalationState, at: number): Promise<void>;
+  /** Active escalations due (`next_check_at <= now`), locked, skipping rows other workers hold. */
+  claimDue(now: number, limit: number): Promise<EscalationRecord[]>;
+  nextCheckAt(): Promise<number | null>;
+}
+
+/** Urgent messages (pages) are delivered by a lane of their own, never behind card edits. */
+export type OutboxLane = 'urgent' | 'normal';
+
+/** An outbox message taken by a worker for one delivery attempt. */
+export interface ClaimedMessage {
+  id: number;
+  key: string;
+  platform: Platform;
+  ticketId: number | null;
+  body: OutboundMessage['body'];
+  /** Attempts including this one. */
+  attempts: number;
+  /** An earlier attempt may have reached the platform. */
+  uncertain: boolean;
+}
+
+export interface OutboxRepository {
+  /** Enqueues; a key already present is skipped (idempotent). */
+  enqueue(messages: OutboundMessage[], ticketId: number | null, at: number): Promise<void>;
+  /**
+   * Takes up to `limit` due messages for a lease of `leaseMs`: only the oldest pending message of
+   * each ordering key (so a ticket's messages go out in order), skipping rows other workers hold.
+   */
+  claimDue(
+    platforms: Platform[],
+    now: number,
+    limit: number,
+    leaseMs: number,
+    lane: OutboxLane,
+  ): Promise<ClaimedMessage[]>;
+  markSent(id: number, result: Record<string, unknown>, at: number): Promise<void>;
+  /** Schedules another attempt at `retryAt`, or gives up (`dead`) after too many. */
+  markFailed(
+    id: number,
+    f: { error: string; retryAt: number; inDoubt: boolean; dead: boolean },
+  ): Promise<void>;
+  /** Earliest next attempt among pending messages (for the worker's timer); null when none. */
+  nextDueAt(platforms: Platform[], lane: OutboxLane): Promise<number | null>;
+}
+
+export interface InboxRepository {
+  /** True the first time a platform event id is seen; false for a retry or replay. */
+  accept(platform: Platform, eventId: string, at: number): Promise<boolean>;
+}
+
+export interface RotationRepository {
+  all(): Promise<RotationPolicy[]>;
+  overrides(rotation: string, at: number): Promise<Array<{ person: string; from: number; to: number }>>;
+}
+
+/** Repositories bound to one transaction. */
+export interface UnitOfWork {
+  tickets: TicketRepository;
+  events: EventRepository;
+  messages: MessageRepository;
+  directory: DirectoryRepository;
+  escalations: EscalationRepository;
+  outbox: OutboxRepository;
+  inbox: InboxRepository;
+  rotations: RotationRepository;
+  admin: AdminRepository;
+  maintenance: MaintenanceRepository;
+}
+
+export interface Store {
+  /** Runs `fn` in one database transaction; everything it writes commits or nothing does. */
+  transaction<T>(fn: (uow: UnitOfWork) => Promise<T>): Promise<T>;
+}

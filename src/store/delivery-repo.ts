@@ -1,0 +1,269 @@
+import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, lte, notExists, or, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { EscalationState } from '../domain/escalation/types.js';
+import type { Platform, RotationPolicy } from '../domain/policy.js';
+import type { OutboundMessage } from '../ports/outbound.js';
+import type {
+  ClaimedMessage,
+  EscalationRecord,
+  EscalationRepository,
+  InboxRepository,
+  OutboxLane,
+  OutboxRepository,
+  RotationRepository,
+} from '../ports/store.js';
+import type { DbOrTx } from './db.js';
+import { escalations, inbox, oncallOverrides, oncallRotations, outbox, people } from './schema/index.js';
+import { toDate } from './time.js';
+
+export class DrizzleOutboxRepository implements OutboxRepository {
+  constructor(private readonly db: DbOrTx) {}
+
+  async enqueue(messages: OutboundMessage[], ticketId: number | null, at: number): Promise<void> {
+    const cards = messages.filter((m) => m.body.kind === 'ticket_card');
+    const others = messages.filter((m) => m.body.kind !== 'ticket_card');
+    if (others.length > 0)
+      await this.db
+        .insert(outbox)
+        .values(
+          others.map((m) => ({
+            idempotencyKey: m.key,
+            platform: m.platform,
+            orderingKey: m.orderingKey,
+            ticketId,
+            payload: m.body as unknown as Record<string, unknown>,
+            priority: m.priority === 'urgent' ? 0 : 1,
+            nextAttemptAt: new Date(at),
+            createdAt: new Date(at),
+          })),
+        )
+        .onConflictDoNothing({ target: outbox.idempotencyKey });
+    for (const m of cards) await this.enqueueCard(m, ticketId, at);
+  }
+
+  /**
+   * A card refresh is skipped when one for the same ticket is already waiting and not taken by a
+   * worker: cards are rendered from the ticket at delivery, so the waiting one will show this change.
+   */
+  private async enqueueCard(m: OutboundMessage, ticketId: number | null, at: number): Promise<void> {
+    const when = new Date(at).toISOString();
+    const body = m.body as { ticketId: number };
+    await this.db.execute(sql`
+      insert into outbox (idempotency_key, platform, ordering_key, ticket_id, payload, priority, next_attempt_at, created_at)
+      select ${m.key}, ${m.platform}, ${m.orderingKey}, ${ticketId}, ${JSON.stringify(m.body)}::jsonb, 1, ${when}::timestamptz, ${when}::timestamptz
+      where not exists (
+        select 1 from outbox o
+        where o.ordering_key = ${m.orderingKey} and o.status = 'pending'
+          and o.payload->>'kind' = 'ticket_card' and o.payload->>'ticketId' = ${String(body.ticketId)}
+          and (o.locked_until is null or o.locked_until <= ${when}::timestamptz))
+      on conflict (idempotency_key) do nothing`);
+  }
+
+  async claimDue(
+    platforms: Platform[],
+    now: number,
+    limit: number,
+    leaseMs: number,
+    lane: OutboxLane,
+  ): Promise<ClaimedMessage[]> {
+    if (platforms.length === 0) return [];
+    const at = new Date(now);
+    const earlier = alias(outbox, 'earlier');
+    const due = this.db
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(
+        and(
+          eq(outbox.status, 'pending'),
+          eq(outbox.priority, lane === 'urgent' ? 0 : 1),
+          lte(outbox.nextAttemptAt, at),
+          or(isNull(outbox.lockedUntil), lte(outbox.lockedUntil, at)),
+          inArray(outbox.platform, platforms),
+          // Only the head of each ordering key: a ticket's messages go out in order.
+          notExists(
+            this.db
+              .select({ one: sql`1` })
+              .from(earlier)
+              .where(
+                and(
+                  eq(earlier.orderingKey, outbox.orderingKey),
+                  eq(earlier.status, 'pending'),
+                  lt(earlier.id, outbox.id),
+                ),
+              ),
+          ),
+        ),
+      )
+      .orderBy(asc(outbox.priority), asc(outbox.nextAttemptAt), asc(outbox.id))
+      .limit(limit)
+      .for('update', { of: outbox, skipLocked: true });
+    const before = await this.db
+      .select({ id: outbox.id, inDoubt: outbox.inDoubt })
+      .from(outbox)
+      .where(inArray(outbox.id, due));
+    if (before.length === 0) return [];
+    const doubt = new Map(before.map((r) => [r.id, r.inDoubt]));
+    const rows = await this.db
+      .update(outbox)
+      .set({ lockedUntil: new Date(now + leaseMs), attempts: sql`${outbox.attempts} + 1`, inDoubt: true })
+      .where(inArray(outbox.id, [...doubt.keys()]))
+      .returning();
+    return rows
+      .sort((a, b) => a.id - b.id)
+      .map((r) => ({
+        id: r.id,
+        key: r.idempotencyKey,
+        platform: r.platform as Platform,
+        ticketId: r.ticketId,
+        body: r.payload as unknown as ClaimedMessage['body'],
+        attempts: r.attempts,
+        uncertain: doubt.get(r.id) ?? false,
+      }));
+  }
+
+  async markSent(id: number, result: Record<string, unknown>, at: number): Promise<void> {
+    await this.db
+      .update(outbox)
+      .set({
+        status: 'sent',
+        sentAt: new Date(at),
+        result,
+        lockedUntil: null,
+        inDoubt: false,
+        lastError: null,
+      })
+      .where(eq(outbox.id, id));
+  }
+
+  async markFailed(
+    id: number,
+    f: { error: string; retryAt: number; inDoubt: boolean; dead: boolean },
+  ): Promise<void> {
+    await this.db
+      .update(outbox)
+      .set({
+        status: f.dead ? 'dead' : 'pending',
+        lastError: f.error.slice(0, 2000),
+        nextAttemptAt: new Date(f.retryAt),
+        lockedUntil: null,
+        inDoubt: f.inDoubt,
+      })
+      .where(eq(outbox.id, id));
+  }
+
+  async nextDueAt(platforms: Platform[], lane: OutboxLane): Promise<number | null> {
+    if (platforms.length === 0) return null;
+    const rows = await this.db
+      .select({
+        at: sql<
+          Date | string | null
+        >`min(greatest(${outbox.nextAttemptAt}, coalesce(${outbox.lockedUntil}, ${outbox.nextAttemptAt})))`,
+      })
+      .from(outbox)
+      .where(
+        and(
+          eq(outbox.status, 'pending'),
+          eq(outbox.priority, lane === 'urgent' ? 0 : 1),
+          inArray(outbox.platform, platforms),
+        ),
+      );
+    const at = rows[0]?.at;
+    return at ? new Date(at).getTime() : null;
+  }
+}
+
+export class DrizzleInboxRepository implements InboxRepository {
+  constructor(private readonly db: DbOrTx) {}
+
+  async accept(platform: Platform, eventId: string, at: number): Promise<boolean> {
+    const rows = await this.db
+      .insert(inbox)
+      .values({ platform, eventId, receivedAt: new Date(at) })
+      .onConflictDoNothing()
+      .returning({ eventId: inbox.eventId });
+    return rows.length === 1;
+  }
+}
+
+export class DrizzleEscalationRepository implements EscalationRepository {
+  constructor(private readonly db: DbOrTx) {}
+
+  async active(ticketId: number): Promise<EscalationRecord | null> {
+    const rows = await this.db
+      .select()
+      .from(escalations)
+      .where(and(eq(escalations.ticketId, ticketId), eq(escalations.status, 'active')));
+    const r = rows[0];
+    return r ? { id: r.id, ticketId: r.ticketId, state: r.state } : null;
+  }
+
+  async start(ticketId: number, state: EscalationState, at: number): Promise<EscalationRecord | null> {
+    const rows = await this.db
+      .insert(escalations)
+      .values({
+        ticketId,
+        trigger: state.trigger,
+        status: state.status,
+        state,
+        nextCheckAt: toDate(state.nextCheckAt),
+        createdAt: new Date(at),
+        updatedAt: new Date(at),
+      })
+      .onConflictDoNothing()
+      .returning();
+    const r = rows[0];
+    return r ? { id: r.id, ticketId: r.ticketId, state: r.state } : null;
+  }
+
+  async claimDue(now: number, limit: number): Promise<EscalationRecord[]> {
+    const rows = await this.db
+      .select()
+      .from(escalations)
+      .where(and(lte(escalations.nextCheckAt, new Date(now)), eq(escalations.status, 'active')))
+      .orderBy(asc(escalations.nextCheckAt))
+      .limit(limit)
+      .for('update', { skipLocked: true });
+    return rows.map((r) => ({ id: r.id, ticketId: r.ticketId, state: r.state }));
+  }
+
+  async nextCheckAt(): Promise<number | null> {
+    const rows = await this.db
+      .select({ at: escalations.nextCheckAt })
+      .from(escalations)
+      .where(isNotNull(escalations.nextCheckAt))
+      .orderBy(asc(escalations.nextCheckAt))
+      .limit(1);
+    return rows[0]?.at ? rows[0].at.getTime() : null;
+  }
+
+  async save(id: number, state: EscalationState, at: number): Promise<void> {
+    await this.db
+      .update(escalations)
+      .set({ status: state.status, state, nextCheckAt: toDate(state.nextCheckAt), updatedAt: new Date(at) })
+      .where(eq(escalations.id, id));
+  }
+}
+
+export class DrizzleRotationRepository implements RotationRepository {
+  constructor(private readonly db: DbOrTx) {}
+
+  async all(): Promise<RotationPolicy[]> {
+    const rows = await this.db.select().from(oncallRotations);
+    return rows.map((r) => r.definition);
+  }
+
+  async overrides(rotation: string, at: number) {
+    const rows = await this.db
+      .select({ handle: people.handle, from: oncallOverrides.startsAt, to: oncallOverrides.endsAt })
+      .from(oncallOverrides)
+      .innerJoin(people, eq(people.id, oncallOverrides.personId))
+      .where(
+        and(
+          eq(oncallOverrides.rotation, rotation),
+          gt(oncallOverrides.endsAt, new Date(at)),
+          lte(oncallOverrides.startsAt, new Date(at + 90 * 86_400_000)),
+        ),
+      );
+    return rows.map((r) => ({ person: r.handle, from: r.from.getTime(), to: r.to.getTime() }));
+  }
+}

@@ -1,0 +1,242 @@
+import { and, asc, eq, inArray, isNotNull, lte, sql } from 'drizzle-orm';
+import type { Platform, Priority } from '../domain/policy.js';
+import { CLOCK_KINDS } from '../domain/sla/types.js';
+import type { TicketStatus } from '../domain/ticket.js';
+import type { NewTicket, TicketRecord, TicketRepository } from '../ports/store.js';
+import type { DbOrTx } from './db.js';
+import { slaClocks, tickets } from './schema/index.js';
+import { toDate, toMs } from './time.js';
+
+type Row = typeof tickets.$inferSelect;
+
+export function ticketFromRow(r: Row): TicketRecord {
+  return {
+    id: r.id,
+    organizationId: r.organizationId,
+    requesterId: r.requesterId,
+    assigneeId: r.assigneeId,
+    tier: r.tier,
+    priority: r.priority as Priority,
+    domain: r.domain,
+    status: r.status as TicketStatus,
+    queue: r.queue,
+    subject: r.subject,
+    description: r.description,
+    origin: {
+      platform: r.originPlatform as Platform,
+      channelId: r.originChannelId,
+      messageId: r.originMessageId,
+      threadRef: r.originThreadRef,
+    },
+    card:
+      r.cardPlatform && r.cardChannelId
+        ? { platform: r.cardPlatform as Platform, channelId: r.cardChannelId, messageRef: r.cardMessageRef }
+        : null,
+    triageReasons: r.triageReasons,
+    routeReasons: r.routeReasons,
+    candidates: r.candidates ?? [],
+    policySnapshot: r.policySnapshot,
+    sla: r.sla,
+    slaNextCheckAt: toMs(r.slaNextCheckAt),
+    acknowledgedAt: toMs(r.acknowledgedAt),
+    firstResponseAt: toMs(r.firstResponseAt),
+    resolvedAt: toMs(r.resolvedAt),
+    closedAt: toMs(r.closedAt),
+    autoCloseAt: toMs(r.autoCloseAt),
+    publicReplyCount: r.publicReplyCount,
+    reopenCount: r.reopenCount,
+    version: r.version,
+    createdAt: r.createdAt.getTime(),
+    updatedAt: r.updatedAt.getTime(),
+  };
+}
+
+function mutableColumns(t: NewTicket) {
+  return {
+    requesterId: t.requesterId,
+    assigneeId: t.assigneeId,
+    tier: t.tier,
+    priority: t.priority,
+    domain: t.domain,
+    status: t.status,
+    queue: t.queue,
+    subject: t.subject,
+    description: t.description,
+    originThreadRef: t.origin.threadRef,
+    cardPlatform: t.card?.platform ?? null,
+    cardChannelId: t.card?.channelId ?? null,
+    cardMessageRef: t.card?.messageRef ?? null,
+    triageReasons: t.triageReasons,
+    routeReasons: t.routeReasons,
+    candidates: t.candidates,
+    sla: t.sla,
+    slaNextCheckAt: toDate(t.slaNextCheckAt),
+    acknowledgedAt: toDate(t.acknowledgedAt),
+    firstResponseAt: toDate(t.firstResponseAt),
+    resolvedAt: toDate(t.resolvedAt),
+    closedAt: toDate(t.closedAt),
+    autoCloseAt: toDate(t.autoCloseAt),
+    publicReplyCount: t.publicReplyCount,
+    reopenCount: t.reopenCount,
+    updatedAt: new Date(t.updatedAt),
+  };
+}
+
+export class DrizzleTicketRepository implements TicketRepository {
+  constructor(private readonly db: DbOrTx) {}
+
+  async insert(t: NewTicket): Promise<TicketRecord | null> {
+    const rows = await this.db
+      .insert(tickets)
+      .values({
+        ...mutableColumns(t),
+        organizationId: t.organizationId,
+        originPlatform: t.origin.platform,
+        originChannelId: t.origin.channelId,
+        originMessageId: t.origin.messageId,
+        policySnapshot: t.policySnapshot,
+        createdAt: new Date(t.createdAt),
+      })
+      .onConflictDoNothing({ target: [tickets.originPlatform, tickets.originMessageId] })
+      .returning();
+    const row = rows[0];
+    if (!row) return null;
+    const record = ticketFromRow(row);
+    await this.projectClocks(record);
+    return record;
+  }
+
+  async get(id: number, opts: { forUpdate?: boolean } = {}): Promise<TicketRecord | null> {
+    const q = this.db.select().from(tickets).where(eq(tickets.id, id));
+    const rows = opts.forUpdate ? await q.for('update') : await q;
+    return rows[0] ? ticketFromRow(rows[0]) : null;
+  }
+
+  async findByOrigin(platform: Platform, messageId: string): Promise<TicketRecord | null> {
+    const rows = await this.db
+      .select()
+      .from(tickets)
+      .where(and(eq(tickets.originPlatform, platform), eq(tickets.originMessageId, messageId)));
+    return rows[0] ? ticketFromRow(rows[0]) : null;
+  }
+
+  async findByThread(platform: Platform, channelId: string, threadRef: string) {
+    const byOrigin = await this.db
+      .select()
+      .from(tickets)
+      .where(
+        and(
+          eq(tickets.originPlatform, platform),
+          eq(tickets.originChannelId, channelId),
+          eq(tickets.originThreadRef, threadRef),
+        ),
+      )
+      .orderBy(sql`${tickets.id} desc`)
+      .limit(1);
+    if (byOrigin[0]) return { ticket: ticketFromRow(byOrigin[0]), via: 'customer' as const };
+    const byCard = await this.db
+      .select()
+      .from(tickets)
+      .where(
+        and(
+          eq(tickets.cardPlatform, platform),
+          eq(tickets.cardChannelId, channelId),
+          eq(tickets.cardMessageRef, threadRef),
+        ),
+      )
+      .limit(1);
+    return byCard[0] ? { ticket: ticketFromRow(byCard[0]), via: 'card' as const } : null;
+  }
+
+  async update(t: TicketRecord): Promise<TicketRecord> {
+    const rows = await this.db
+      .update(tickets)
+      .set({ ...mutableColumns(t), version: sql`${tickets.version} + 1` })
+      .where(eq(tickets.id, t.id))
+      .returning();
+    const record = ticketFromRow(rows[0]!);
+    await this.projectClocks(record);
+    return record;
+  }
+
+  async claimSlaDue(now: number, limit: number): Promise<TicketRecord[]> {
+    const rows = await this.db
+      .select()
+      .from(tickets)
+      .where(lte(tickets.slaNextCheckAt, new Date(now)))
+      .orderBy(asc(tickets.slaNextCheckAt))
+      .limit(limit)
+      .for('update', { skipLocked: true });
+    return rows.map(ticketFromRow);
+  }
+
+  async nextSlaCheckAt(): Promise<number | null> {
+    const rows = await this.db
+      .select({ at: tickets.slaNextCheckAt })
+      .from(tickets)
+      .where(isNotNull(tickets.slaNextCheckAt))
+      .orderBy(asc(tickets.slaNextCheckAt))
+      .limit(1);
+    return rows[0]?.at ? rows[0].at.getTime() : null;
+  }
+
+  async setCardRef(id: number, messageRef: string): Promise<void> {
+    await this.db.update(tickets).set({ cardMessageRef: messageRef }).where(eq(tickets.id, id));
+  }
+
+  async openLoad(personIds: number[]): Promise<Map<number, number>> {
+    const out = new Map<number, number>(personIds.map((id) => [id, 0]));
+    if (personIds.length === 0) return out;
+    const rows = await this.db
+      .select({ assigneeId: tickets.assigneeId, n: sql<number>`count(*)::int` })
+      .from(tickets)
+      .where(
+        and(
+          isNotNull(tickets.assigneeId),
+          inArray(tickets.assigneeId, personIds),
+          inArray(tickets.status, ['new', 'open', 'waiting_on_customer']),
+        ),
+      )
+      .groupBy(tickets.assigneeId);
+    for (const r of rows) if (r.assigneeId !== null) out.set(r.assigneeId, Number(r.n));
+    return out;
+  }
+
+  /** Keeps sla_clocks (the reporting projection) equal to tickets.sla. */
+  private async projectClocks(t: TicketRecord): Promise<void> {
+    const values = CLOCK_KINDS.flatMap((kind) => {
+      const c = t.sla.clocks[kind];
+      if (!c) return [];
+      const paused = c.pauses.some((p) => p.to === null) ? 'yes' : 'no';
+      return [
+        {
+          ticketId: t.id,
+          kind,
+          startedAt: new Date(c.startedAt),
+          targetMs: c.targetMs,
+          dueAt: toDate(c.dueAt),
+          metAt: toDate(c.metAt),
+          breachedAt: toDate(c.breachedAt),
+          stoppedAt: toDate(c.stoppedAt),
+          paused,
+        },
+      ];
+    });
+    if (values.length === 0) return;
+    await this.db
+      .insert(slaClocks)
+      .values(values)
+      .onConflictDoUpdate({
+        target: [slaClocks.ticketId, slaClocks.kind],
+        set: {
+          startedAt: sql`excluded.started_at`,
+          targetMs: sql`excluded.target_ms`,
+          dueAt: sql`excluded.due_at`,
+          metAt: sql`excluded.met_at`,
+          breachedAt: sql`excluded.breached_at`,
+          stoppedAt: sql`excluded.stopped_at`,
+          paused: sql`excluded.paused`,
+        },
+      });
+  }
+}

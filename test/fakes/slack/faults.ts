@@ -1,0 +1,72 @@
+import type { SlackFault } from './types.js';
+
+/** Method key for faults on `response_url` POSTs. */
+export const RESPONSE_URL = 'response_url';
+/** Method key matching every Web API method. */
+export const ANY_METHOD = '*';
+
+interface Planned {
+  fault: SlackFault;
+  remaining: number;
+}
+
+/** Faults queued per method, consumed in order, one per attempt; plus a latency applied to every answer. */
+export class FaultPlan {
+  private readonly queues = new Map<string, Planned[]>();
+  latencyMs = 0;
+
+  add(method: string, n: number, fault: SlackFault): void {
+    if (!Number.isInteger(n) || n < 1)
+      throw new Error(`FakeSlack.failNext: n must be a positive integer, got ${n}`);
+    const queue = this.queues.get(method) ?? [];
+    queue.push({ fault, remaining: n });
+    this.queues.set(method, queue);
+  }
+
+  /** The fault for this attempt, if one is planned; a method's own plan wins over `*`. */
+  take(method: string): SlackFault | undefined {
+    const keys = method === RESPONSE_URL ? [method] : [method, ANY_METHOD];
+    for (const key of keys) {
+      const queue = this.queues.get(key);
+      const head = queue?.[0];
+      if (!queue || !head) continue;
+      head.remaining -= 1;
+      if (head.remaining === 0) queue.shift();
+      return head.fault;
+    }
+    return undefined;
+  }
+
+  clear(): void {
+    this.queues.clear();
+    this.latencyMs = 0;
+  }
+}
+
+const jsonHeaders = { 'content-type': 'application/json; charset=utf-8' };
+
+export interface FaultAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  /** The JSON answered, when the fault answers JSON. */
+  json?: Record<string, unknown>;
+}
+
+/** What Slack answers for a fault: 429 with Retry-After, a bare HTTP error, or `ok:false` with HTTP 200. */
+export function faultAnswer(fault: SlackFault): FaultAnswer {
+  if ('error' in fault) {
+    const json = { ok: false, error: fault.error };
+    return { status: 200, headers: jsonHeaders, body: JSON.stringify(json), json };
+  }
+  if (fault.status === 429) {
+    const json = { ok: false, error: 'ratelimited' };
+    const headers = { ...jsonHeaders, 'retry-after': String(fault.retryAfterSec) };
+    return { status: 429, headers, body: JSON.stringify(json), json };
+  }
+  return {
+    status: fault.status,
+    headers: { 'content-type': 'text/plain' },
+    body: `fake upstream error ${fault.status}`,
+  };
+}

@@ -1,0 +1,160 @@
+import { fail, flag, int, type MethodHandler, str } from './args.js';
+import { type SlackState, tsToMicros } from './state.js';
+import type { FakeChannel, FakeUser } from './types.js';
+
+const authTest: MethodHandler = (_args, { identity }) => ({
+  ok: true,
+  url: `https://${identity.teamDomain}.slack.com/`,
+  team: 'Tierdesk Test',
+  user: 'tierdesk',
+  team_id: identity.teamId,
+  user_id: identity.botUserId,
+  bot_id: identity.botId,
+  is_enterprise_install: false,
+});
+
+function renderUser(u: FakeUser, state: SlackState): Record<string, unknown> {
+  const name = u.name ?? u.id.toLowerCase();
+  const realName = u.realName ?? name;
+  const teamId = u.teamId ?? state.identity.teamId;
+  return {
+    id: u.id,
+    team_id: teamId,
+    name,
+    deleted: u.deleted ?? false,
+    real_name: realName,
+    tz: u.tz ?? 'UTC',
+    is_admin: false,
+    is_owner: false,
+    is_bot: u.isBot ?? false,
+    is_app_user: false,
+    is_restricted: u.isRestricted ?? false,
+    is_ultra_restricted: u.isUltraRestricted ?? false,
+    profile: {
+      display_name: u.displayName ?? '',
+      real_name: realName,
+      team: teamId,
+      ...(u.email ? { email: u.email } : {}),
+    },
+  };
+}
+
+function renderChannel(c: FakeChannel, state: SlackState): Record<string, unknown> {
+  if (c.isIm) return { id: c.id, is_im: true, is_private: true, user: c.user, is_open: true };
+  const isPrivate = c.isPrivate ?? false;
+  return {
+    id: c.id,
+    name: c.name ?? c.id.toLowerCase(),
+    is_channel: !isPrivate,
+    is_group: isPrivate,
+    is_im: false,
+    is_mpim: false,
+    is_private: isPrivate,
+    is_archived: false,
+    is_member: true,
+    is_shared: c.isExtShared ?? false,
+    is_ext_shared: c.isExtShared ?? false,
+    is_org_shared: false,
+    context_team_id: state.identity.teamId,
+  };
+}
+
+const usersInfo: MethodHandler = (args, state) => {
+  const user = state.users.get(str(args, 'user') ?? '');
+  return user ? { ok: true, user: renderUser(user, state) } : fail('user_not_found');
+};
+
+const conversationsInfo: MethodHandler = (args, state) => {
+  const channel = state.channels.get(str(args, 'channel') ?? '');
+  return channel ? { ok: true, channel: renderChannel(channel, state) } : fail('channel_not_found');
+};
+
+const conversationsOpen: MethodHandler = (args, state) => {
+  const channel = str(args, 'channel');
+  if (channel)
+    return state.channels.has(channel) ? { ok: true, channel: { id: channel } } : fail('channel_not_found');
+  const users = str(args, 'users');
+  if (!users) return fail('users_list_not_supplied');
+  return { ok: true, no_op: false, already_open: false, channel: { id: state.openDm(users) } };
+};
+
+const replies: MethodHandler = (args, state) => {
+  const channel = str(args, 'channel');
+  const ts = str(args, 'ts');
+  if (!channel) return fail('channel_not_found');
+  const thread = ts ? state.thread(channel, ts) : [];
+  if (thread.length === 0) return fail('thread_not_found');
+  const limit = int(args, 'limit', 1000);
+  const metadata = flag(args, 'include_all_metadata');
+  const messages = thread.slice(0, limit).map((m) => state.render(m, metadata));
+  return { ok: true, messages, has_more: thread.length > limit, response_metadata: { next_cursor: '' } };
+};
+
+/** Newest first between `oldest` and `latest` (exclusive unless `inclusive`), as conversations.history pages. */
+const history: MethodHandler = (args, state) => {
+  const channel = str(args, 'channel') ?? '';
+  if (!state.knowsChannel(channel)) return fail('channel_not_found');
+  const latest = str(args, 'latest');
+  const oldest = str(args, 'oldest');
+  const inclusive = flag(args, 'inclusive');
+  const hi = latest ? tsToMicros(latest) : undefined;
+  const lo = oldest ? tsToMicros(oldest) : undefined;
+  const inRange = state
+    .history(channel)
+    .reverse()
+    .filter((m) => {
+      const t = tsToMicros(m.ts);
+      if (hi !== undefined && (inclusive ? t > hi : t >= hi)) return false;
+      return !(lo !== undefined && (inclusive ? t < lo : t <= lo));
+    });
+  const limit = Math.min(int(args, 'limit', 100), 999) || 100;
+  const metadata = flag(args, 'include_all_metadata');
+  const messages = inRange.slice(0, limit).map((m) => state.render(m, metadata));
+  return {
+    ok: true,
+    messages,
+    has_more: inRange.length > limit,
+    pin_count: 0,
+    response_metadata: { next_cursor: '' },
+  };
+};
+
+function storeView(state: SlackState, id: string, view: Record<string, unknown>): Record<string, unknown> {
+  const stored = {
+    ...view,
+    id,
+    team_id: state.identity.teamId,
+    state: { values: {} },
+    hash: `${Date.now()}.${id}`,
+    app_id: state.identity.appId,
+    bot_id: state.identity.botId,
+  };
+  state.views.set(id, stored);
+  return stored;
+}
+
+const viewsOpen: MethodHandler = (args, state) => {
+  if (!str(args, 'trigger_id')) return fail('invalid_arguments');
+  const view = args.view;
+  if (typeof view !== 'object' || view === null || Array.isArray(view)) return fail('invalid_arguments');
+  return { ok: true, view: storeView(state, state.nextViewId(), view as Record<string, unknown>) };
+};
+
+const viewsUpdate: MethodHandler = (args, state) => {
+  const id = str(args, 'view_id') ?? '';
+  const view = args.view;
+  if (!state.views.has(id)) return fail('not_found');
+  if (typeof view !== 'object' || view === null || Array.isArray(view)) return fail('invalid_arguments');
+  return { ok: true, view: storeView(state, id, view as Record<string, unknown>) };
+};
+
+export const readRoutes: Record<string, MethodHandler> = {
+  'auth.test': authTest,
+  'users.info': usersInfo,
+  'conversations.info': conversationsInfo,
+  'conversations.open': conversationsOpen,
+  'conversations.replies': replies,
+  'conversations.history': history,
+  'views.open': viewsOpen,
+  'views.update': viewsUpdate,
+};

@@ -1,0 +1,82 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PACKAGE_ROOT } from '../../src/config/env.js';
+import { FakeDiscord } from '../fakes/discord/fake-discord.js';
+import { EXAMPLE_DIRECTORY } from '../support/app.js';
+import { createTestDatabase, TEST_DB_KIND, type TestDatabase } from '../support/database.js';
+import { D, vendorGuild } from '../support/discord-bot.js';
+import { eventually } from '../support/eventually.js';
+
+const BIN = resolve(PACKAGE_ROOT, 'bin/tierdesk.js');
+let fake: FakeDiscord;
+let dataDir: string;
+let db: TestDatabase | undefined;
+let child: ChildProcess | undefined;
+
+function env(): NodeJS.ProcessEnv {
+  const e: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    TIERDESK_DATA_DIR: dataDir,
+    DISCORD_BOT_TOKEN: 'discord-process-test-token-0123456789',
+    DISCORD_APPLICATION_ID: fake.applicationId,
+    DISCORD_API_URL: fake.apiBase,
+  };
+  for (const k of ['DATABASE_URL', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN']) delete e[k];
+  if (db?.url) e.DATABASE_URL = db.url;
+  return e;
+}
+
+const run = (...args: string[]) =>
+  promisify(execFile)(process.execPath, [BIN, ...args], { env: env(), encoding: 'utf8' });
+
+beforeAll(async () => {
+  fake = await FakeDiscord.start({ guilds: [vendorGuild()], echoOwnMessages: false });
+  dataDir = mkdtempSync(join(tmpdir(), 'tierdesk-discord-'));
+  if (TEST_DB_KIND === 'postgres') db = await createTestDatabase();
+});
+afterAll(async () => {
+  child?.kill('SIGKILL');
+  await fake.close();
+  await db?.drop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe(`npm start with Discord configured (${TEST_DB_KIND})`, () => {
+  it('deploys the commands and turns a Discord message into a routed ticket with a card', async () => {
+    // Asynchronously: the fake Discord answers from this process's event loop.
+    await run('import', EXAMPLE_DIRECTORY);
+    const deploy = await run('discord', 'deploy-commands', '--guild', D.guild);
+    expect(deploy.stdout).toContain(`registered /ticket, /support, /oncall in guild ${D.guild}`);
+    child = spawn(process.execPath, [BIN, 'start'], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout?.on('data', (d) => {
+      out += d;
+    });
+    child.stderr?.on('data', (d) => {
+      out += d;
+    });
+    await eventually(() => expect(out).toContain('tierdesk ready'), 30_000);
+    expect(out).toContain('discord adapter ready');
+    expect(out).not.toContain('discord-process-test-token');
+    fake.messageCreate({
+      channelId: D.northwind,
+      author: D.ines,
+      content: 'Our SSO login fails with a SAML error for every admin',
+    });
+    await eventually(() => {
+      const card = fake.messagesIn(D.securityQueue).find((m) => (m.embeds as unknown[] | undefined)?.length);
+      expect((card?.embeds as Array<{ title: string }> | undefined)?.[0]?.title).toBe(
+        '#1 · Enterprise · P1 · security',
+      );
+    }, 15_000);
+    child.kill('SIGTERM');
+    expect(await new Promise((r) => child!.on('exit', r))).toBe(0);
+  });
+});

@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { acknowledgeEscalation } from '../../src/app/acknowledge-escalation.js';
+import type { ActorRef } from '../../src/app/actors.js';
+import { addMessage } from '../../src/app/add-message.js';
+import { openTicket } from '../../src/app/open-ticket.js';
+import { resolveTicket } from '../../src/app/resolve-ticket.js';
+import { setStatus } from '../../src/app/set-status.js';
+import * as slaTick from '../../src/jobs/sla-tick.js';
+import { createTestApp, type TestApp } from '../support/app.js';
+import { TEST_DB_KIND } from '../support/database.js';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp();
+});
+afterAll(async () => {
+  await app.db.drop();
+});
+beforeEach(async () => {
+  await app.reset();
+});
+
+const T0 = Date.parse('2026-03-02T15:00:00Z'); // Mon 10:00 New York: jun's week on sre-primary begins
+const priya: ActorRef = { platform: 'slack', externalId: 'U0PRIYA001' };
+const jun: ActorRef = { platform: 'slack', externalId: 'U0JUN00001' };
+
+async function openP1(text = 'Production down: payments api outage for all customers') {
+  const r = await openTicket(app.deps, {
+    platform: 'slack',
+    channelId: 'C0NORTHWND',
+    messageId: `C0NORTHWND:${Math.random()}`,
+    threadRef: '1772463600.000001',
+    author: { externalId: 'U0INESNW01', displayName: 'Inés', workspaceId: 'T0NORTHWND', external: true },
+    text,
+    trigger: 'message',
+  });
+  if (!r.ok || r.value.status !== 'opened') throw new Error('not opened');
+  return r.value.ticket;
+}
+
+/** Moves the clock to T0 + minutes and runs the SLA tick, as the scheduler would. */
+async function at(minutes: number) {
+  app.clock.set(T0 + minutes * 60_000);
+  return slaTick.run(app.deps, app.clock.now());
+}
+
+const events = async () =>
+  (await app.rows<{ type: string }>('select type from ticket_events order by id')).map((e) => e.type);
+const pages = async () =>
+  app.rows<{ key: string; user: string }>(
+    "select idempotency_key as key, payload->>'userId' as user from outbox where payload->>'kind' = 'direct_message' order by id",
+  );
+
+describe(`SLA tick and escalation (${TEST_DB_KIND})`, () => {
+  it('a P1 enterprise ticket nobody answers: warnings, on-call page, re-page, secondary, lead', async () => {
+    app.clock.set(T0);
+    const t = await openP1();
+    expect(t.priority).toBe('P1');
+    await at(7.5); // 50% of the 15-minute first response
+    await at(11.25); // 75%
+    expect(await events()).toEqual(['opened', 'message_added', 'sla_warning', 'sla_warning']);
+    const warnings = await app.rows<{ text: string }>(
+      "select payload->>'text' as text from outbox where payload->>'kind' = 'channel_message' order by id",
+    );
+    expect(warnings.map((w) => w.text)).toEqual([
+      expect.stringMatching(
+        /^⚠️ #1 Enterprise P1 integrations — .*: first response due in 8 min \(50% of the target used\)\.$/,
+      ),
+      expect.stringMatching(/first response due in 4 min \(75% of the target used\)/),
+    ]);
+    await at(15); // breach: the chain starts and pages jun, on call for sre-primary
+    expect((await events()).slice(4)).toEqual(['sla_breached', 'escalated', 'page_sent']);
+    expect(await pages()).toEqual([{ key: 'esc:1:l0:a1:dm:jun', user: 'U0JUN00001' }]);
+    await at(20);
+    expect(await pages()).toHaveLength(1); // still within the 10-minute acknowledgement wait
+    await at(25); // repeat at the same level
+    await at(35); // secondary rotation (12 h shifts from 08:00 Berlin: lena until 20:00)
+    await at(45);
+    await at(55); // the support lead
+    expect((await pages()).map((p) => p.key)).toEqual([
+      'esc:1:l0:a1:dm:jun',
+      'esc:1:l0:a2:dm:jun',
+      'esc:1:l1:a1:dm:lena',
+      'esc:1:l1:a2:dm:lena',
+      'esc:1:l2:a1:dm:dana',
+    ]);
+    const queue = await app.rows<{ mentions: string[] }>(
+      "select payload->'mentions' as mentions from outbox where idempotency_key = 'ticket:1:esc:1:l0:a1:queue'",
+    );
+    expect(queue[0]?.mentions).toEqual(['U0JUN00001']);
+  });
+
+  it('acknowledging stops the chain; running the tick again sends nothing twice', async () => {
+    app.clock.set(T0);
+    await openP1();
+    await at(15);
+    await at(15); // the same instant again: idempotent
+    expect(await pages()).toHaveLength(1);
+    app.clock.set(T0 + 17 * 60_000);
+    const r = await acknowledgeEscalation(app.deps, { actor: jun, ticketId: 1 });
+    expect(r.ok).toBe(true);
+    await at(30);
+    await at(120);
+    expect(await pages()).toHaveLength(1);
+    expect(await events()).toContain('acknowledged');
+    const again = await acknowledgeEscalation(app.deps, { actor: jun, ticketId: 1 });
+    expect(again.ok ? null : again.error.message).toBe('No escalation is running for ticket #1.');
+  });
+
+  it('a ticket waiting on the customer does not escalate; resolving stops a running chain', async () => {
+    app.clock.set(T0);
+    await openP1();
+    app.clock.set(T0 + 5 * 60_000);
+    await addMessage(app.deps, {
+      platform: 'slack',
+      channelId: 'C0NORTHWND',
+      threadRef: '1772463600.000001',
+      messageId: 'C0NORTHWND:reply-1',
+      author: { externalId: 'U0PRIYA001', displayName: 'Priya', workspaceId: 'T0VENDOR01' },
+      text: 'Can you send the request ids?',
+    });
+    await setStatus(app.deps, { actor: priya, ticketId: 1, status: 'waiting_on_customer' });
+    for (const m of [60, 240, 600, 2000]) await at(m); // far past the 240-minute resolution target
+    expect(await events()).not.toContain('sla_breached');
+    expect(await pages()).toEqual([]);
+
+    const second = await openP1('Outage again: checkout is down');
+    await at(2000 + 15);
+    expect(await pages()).toHaveLength(1);
+    await resolveTicket(app.deps, { actor: priya, ticketId: second.id, note: null });
+    await at(2000 + 60);
+    expect(await pages()).toHaveLength(1);
+  });
+
+  it('a starter ticket pages its lead only in office hours and never an on-call rotation', async () => {
+    app.clock.set('2026-03-02T15:30:00Z'); // Mon 16:30 Berlin: office open until 17:00
+    const r = await openTicket(app.deps, {
+      platform: 'slack',
+      channelId: 'C0INITECH1',
+      messageId: 'C0INITECH1:1',
+      threadRef: '1',
+      author: { externalId: 'U0MIAINT01', displayName: 'Mia', workspaceId: 'T0INITECH1', external: true },
+      text: 'Everything is down, outage!',
+      trigger: 'message',
+    });
+    expect(r.ok && r.value.status).toBe('opened');
+    // P2 (capped), first response 480 business minutes: 30 min Mon, 210 + 210 Tue, 30 min Wed → Wed 09:30 Berlin.
+    app.clock.set('2026-03-04T08:30:00Z');
+    await slaTick.run(app.deps, app.clock.now());
+    expect(await pages()).toEqual([{ key: 'esc:1:l0:a1:dm:dana', user: 'U0DANA0001' }]);
+  });
+});

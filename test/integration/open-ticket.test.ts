@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type InboundMessage, openTicket } from '../../src/app/open-ticket.js';
+import { createTestApp, type TestApp } from '../support/app.js';
+import { TEST_DB_KIND } from '../support/database.js';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp();
+});
+afterAll(async () => {
+  await app.db.drop();
+});
+beforeEach(async () => {
+  await app.reset();
+});
+
+const ines = { externalId: 'U0INESNW01', displayName: 'Inés', workspaceId: 'T0NORTHWND' };
+
+function message(text: string, over: Partial<InboundMessage> = {}): InboundMessage {
+  return {
+    platform: 'slack',
+    channelId: 'C0NORTHWND',
+    messageId: `1772463600.${Math.floor(Math.random() * 1e6)}`,
+    threadRef: null,
+    author: ines,
+    text,
+    trigger: 'message',
+    ...over,
+  };
+}
+
+async function open(text: string, over: Partial<InboundMessage> = {}) {
+  const r = await openTicket(app.deps, message(text, over));
+  if (!r.ok) throw r.error;
+  return r.value;
+}
+
+describe(`open a ticket (${TEST_DB_KIND})`, () => {
+  it('triages, routes and promises an enterprise P1 with its card queued', async () => {
+    const out = await open('Production down: payments api returns 500 for all customers', {
+      messageId: '1772463600.000100',
+    });
+    expect(out.status).toBe('opened');
+    if (out.status !== 'opened') return;
+    const t = out.ticket;
+    expect(t).toMatchObject({
+      tier: 'enterprise',
+      priority: 'P1',
+      domain: 'integrations',
+      queue: 'enterprise-engineering',
+      status: 'new',
+    });
+    expect(t.card).toEqual({ platform: 'slack', channelId: 'C0ENTENG01', messageRef: null });
+    expect(t.routeReasons.join(' ')).toMatch(/integrations/);
+    expect(t.triageReasons.join(' ')).toMatch(/enterprise/);
+    // 24x7 calendar, P1 first response 15 min, resolution 240 min, from 15:00Z.
+    expect(t.sla.clocks.first_response?.dueAt).toBe(Date.parse('2026-03-02T15:15:00Z'));
+    expect(t.sla.clocks.resolution?.dueAt).toBe(Date.parse('2026-03-02T19:00:00Z'));
+    // The first warning (0.5 of 15 min) is what the SLA tick must look at next.
+    expect(t.slaNextCheckAt).toBe(Date.parse('2026-03-02T15:07:30Z'));
+
+    const outbox = await app.rows<{ payload: { kind: string; text?: string; channelId: string } }>(
+      'select payload from outbox order by id',
+    );
+    expect(outbox.map((o) => o.payload.kind)).toEqual(['thread_reply', 'ticket_card']);
+    expect(outbox[0]!.payload.text).toContain(`ticket #${t.id}`);
+    expect(outbox[0]!.payload.text).toContain(
+      'Enterprise · P1 · integrations — first response due by 15:15 UTC',
+    );
+    expect(outbox[1]!.payload.channelId).toBe('C0ENTENG01');
+    const events = await app.rows<{ type: string }>('select type from ticket_events order by id');
+    expect(events.map((e) => e.type)).toEqual(['opened', 'message_added']);
+    const clocks = await app.rows<{ kind: string }>('select kind from sla_clocks order by kind');
+    expect(clocks.map((c) => c.kind)).toEqual(['first_response', 'resolution']);
+  });
+
+  it('raises priority when a critical system is named and routes security by domain', async () => {
+    const out = await open('Our SSO login fails with a SAML error since this morning');
+    if (out.status !== 'opened') throw new Error(out.status);
+    expect(out.ticket).toMatchObject({ domain: 'security', queue: 'security', priority: 'P1' });
+    expect(out.ticket.triageReasons.join(' ')).toMatch(/critical system 'sso'/);
+  });
+
+  it('caps priority at the tier entitlement (starter: P2 at most) and uses its calendar', async () => {
+    const out = await open('Everything is down, outage!', {
+      channelId: 'C0INITECH1',
+      author: { externalId: 'U0MIAINT01', displayName: 'Mia', workspaceId: 'T0INITECH1' },
+    });
+    if (out.status !== 'opened') throw new Error(out.status);
+    expect(out.ticket).toMatchObject({ tier: 'starter', priority: 'P2', queue: 'frontline' });
+    // eu-office: Mon 16:00 Berlin (15:00Z) + 480 business min → 16:00–17:00 Mon (60), Tue 09:00–12:30 (210), 13:30–17:00 (210) = 480
+    expect(out.ticket.sla.clocks.first_response?.dueAt).toBe(Date.parse('2026-03-03T16:00:00Z'));
+  });
+
+  it('is idempotent on the platform message id, also under concurrency', async () => {
+    const m = message('Webhooks are failing with 502 response', { messageId: '1772463600.000200' });
+    const results = await Promise.all([1, 2, 3, 4, 5].map(() => openTicket(app.deps, m)));
+    const statuses = results.map((r) => (r.ok ? r.value.status : r.error.code)).sort();
+    expect(statuses).toEqual(['duplicate', 'duplicate', 'duplicate', 'duplicate', 'opened']);
+    expect(await app.rows('select id from tickets')).toHaveLength(1);
+    expect(await app.rows('select id from outbox')).toHaveLength(2);
+  });
+
+  it('ignores unlinked channels and top-level staff messages; 🎫 on a staff message opens one', async () => {
+    expect(await open('hello', { channelId: 'C0NOTLINKD' })).toEqual({
+      status: 'ignored',
+      reason: 'channel_not_linked',
+    });
+    const priya = { externalId: 'U0PRIYA001', displayName: 'Priya', workspaceId: 'T0VENDOR01' };
+    expect(await open('FYI maintenance tonight', { author: priya })).toEqual({
+      status: 'ignored',
+      reason: 'staff_message',
+    });
+    const byReaction = await open('FYI maintenance tonight', { author: priya, trigger: 'reaction' });
+    expect(byReaction.status).toBe('opened');
+    expect(await app.rows('select id from tickets')).toHaveLength(1);
+  });
+
+  it('registers an unknown author in a linked channel as a customer of that organization', async () => {
+    const out = await open('How do I export a CSV of invoices?', {
+      author: { externalId: 'U0NEWGUY01', displayName: 'New Guy', workspaceId: 'T0NORTHWND' },
+    });
+    if (out.status !== 'opened') throw new Error(out.status);
+    const [person] = await app.rows<{ handle: string; roles: string[]; organization_id: number }>(
+      "select handle, roles, organization_id from people where handle = 'slack:U0NEWGUY01'",
+    );
+    expect(person?.roles).toEqual(['customer']);
+    expect(person?.organization_id).toBe(out.ticket.organizationId);
+  });
+
+  it('uses a channel tier override over the organization tier', async () => {
+    await app.rows("update channel_links set tier_override = 'business' where channel_id = 'C0NORTHWND'");
+    const out = await open('Reports are slow to load');
+    if (out.status !== 'opened') throw new Error(out.status);
+    expect(out.ticket.tier).toBe('business');
+    expect(out.ticket.policySnapshot.calendar.name).toBe('us-business');
+  });
+});

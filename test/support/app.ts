@@ -1,0 +1,65 @@
+import { resolve } from 'node:path';
+import { sql } from 'drizzle-orm';
+import type { AppDeps } from '../../src/app/deps.js';
+import { importDirectory, syncPolicyRotations } from '../../src/app/import-directory.js';
+import { PACKAGE_ROOT } from '../../src/config/env.js';
+import { loadImport } from '../../src/config/import-file.js';
+import { loadPolicy } from '../../src/config/policy.js';
+import type { Policy } from '../../src/domain/policy.js';
+import { silentLogger } from '../../src/ports/logger.js';
+import { DrizzleStore } from '../../src/store/store.js';
+import { FakeClock } from '../fakes/clock.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+
+export const EXAMPLE_POLICY = resolve(PACKAGE_ROOT, 'policy/example.yaml');
+export const EXAMPLE_DIRECTORY = resolve(PACKAGE_ROOT, 'policy/example-directory.yaml');
+
+export function examplePolicy(): Policy {
+  const r = loadPolicy(EXAMPLE_POLICY);
+  if (!r.ok) throw new Error('example policy invalid');
+  return r.policy;
+}
+
+export interface TestApp {
+  db: TestDatabase;
+  deps: AppDeps;
+  clock: FakeClock;
+  /** Empties the database and loads the example directory again. */
+  reset(): Promise<void>;
+  /** Rows of a table via raw SQL (assertions only). */
+  rows<T = Record<string, unknown>>(query: string): Promise<T[]>;
+}
+
+/** Real store on this file's own database, the example policy and directory, a fake clock. */
+export async function createTestApp(
+  startIso = '2026-03-02T15:00:00Z',
+  opts: { runningClock?: boolean } = {},
+): Promise<TestApp> {
+  const db = await createTestDatabase();
+  const clock = new FakeClock(Date.parse(startIso), opts.runningClock ?? false);
+  const policy = examplePolicy();
+  const deps: AppDeps = { store: new DrizzleStore(db.database.db), clock, policy, logger: silentLogger };
+  const seed = async () => {
+    const data = loadImport(EXAMPLE_DIRECTORY, policy);
+    if (!data.ok) throw new Error('example directory invalid');
+    const r = await importDirectory(deps, data.value);
+    if (!r.ok) throw r.error;
+    const synced = await syncPolicyRotations(deps); // as `tierdesk start` does
+    if (!synced.ok) throw synced.error;
+  };
+  await seed();
+  return {
+    db,
+    deps,
+    clock,
+    async reset() {
+      await db.truncate();
+      clock.set(startIso);
+      await seed();
+    },
+    async rows<T>(query: string) {
+      const r = await db.database.db.execute(sql.raw(query));
+      return (Array.isArray(r) ? r : (r as unknown as { rows: T[] }).rows) as T[];
+    },
+  };
+}

@@ -1,0 +1,123 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import type { AppDeps } from '../../src/app/deps.js';
+import { importDirectory, syncPolicyRotations } from '../../src/app/import-directory.js';
+import { openTicket } from '../../src/app/open-ticket.js';
+import { MIGRATIONS_DIR, PACKAGE_ROOT } from '../../src/config/env.js';
+import { loadImport } from '../../src/config/import-file.js';
+import { silentLogger } from '../../src/ports/logger.js';
+import { openDatabase } from '../../src/store/db.js';
+import { DrizzleStore } from '../../src/store/store.js';
+import { FakeClock } from '../fakes/clock.js';
+import type { FakeSlack, SlackCall } from '../fakes/slack/fake-slack.js';
+import { EXAMPLE_DIRECTORY, examplePolicy } from './app.js';
+import { eventually } from './eventually.js';
+
+const BIN = resolve(PACKAGE_ROOT, 'bin/tierdesk.js');
+
+export interface BotProcess {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<number | null>;
+}
+
+/** `tierdesk start` as a separate process, wired to a fake Slack and a database. */
+export async function startBotProcess(opts: {
+  fake: FakeSlack;
+  dataDir: string;
+  databaseUrl?: string | undefined;
+}): Promise<BotProcess> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    TIERDESK_DATA_DIR: opts.dataDir,
+    SLACK_BOT_TOKEN: 'xoxb-durability',
+    SLACK_SIGNING_SECRET: '0123456789abcdef0123456789abcdef',
+    SLACK_API_URL: opts.fake.url,
+    SLACK_CHANNEL_RATE: '1000',
+  };
+  delete env.DATABASE_URL;
+  delete env.SLACK_APP_TOKEN;
+  if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
+  const child = spawn(process.execPath, [BIN, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout?.on('data', (d) => {
+    out += d;
+  });
+  child.stderr?.on('data', (d) => {
+    out += d;
+  });
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  await eventually(
+    () => {
+      if (child.exitCode !== null) throw new Error(`bot exited early:\n${out}`);
+      if (!out.includes('tierdesk ready')) throw new Error(`not ready:\n${out}`);
+    },
+    30_000,
+    50,
+  );
+  return { child, output: () => out, exited };
+}
+
+/**
+ * Seeds the example directory and `count` Enterprise P1 tickets whose first response falls due
+ * over the next `spreadMs` (opened 15 minutes earlier), so a starting bot pages a burst at once.
+ */
+export async function seedDueTickets(opts: {
+  dataDir: string;
+  databaseUrl?: string | undefined;
+  count: number;
+  spreadMs: number;
+}) {
+  const database = await openDatabase({ url: opts.databaseUrl, dataDir: opts.dataDir, poolSize: 4 });
+  try {
+    await database.migrate(MIGRATIONS_DIR);
+    const policy = examplePolicy();
+    const clock = new FakeClock(Date.now());
+    const deps: AppDeps = { store: new DrizzleStore(database.db), clock, policy, logger: silentLogger };
+    const data = loadImport(EXAMPLE_DIRECTORY, policy);
+    if (!data.ok) throw new Error('directory');
+    await importDirectory(deps, data.value);
+    await syncPolicyRotations(deps);
+    const dueFrom = Date.now() + 1000;
+    for (let i = 0; i < opts.count; i++) {
+      clock.set(dueFrom + Math.floor((i * opts.spreadMs) / opts.count) - 15 * 60_000);
+      const r = await openTicket(deps, {
+        platform: 'slack',
+        channelId: 'C0NORTHWND',
+        messageId: `C0NORTHWND:burst-${i}`,
+        threadRef: `1772463600.${String(i).padStart(6, '0')}`,
+        author: { externalId: 'U0INESNW01', displayName: 'Inés', workspaceId: 'T0NORTHWND', external: true },
+        text: `Production down: outage number ${i}`,
+        trigger: 'message',
+      });
+      if (!r.ok || r.value.status !== 'opened') throw new Error('seed failed');
+    }
+  } finally {
+    await database.close();
+  }
+}
+
+const PAGE_KEY = /^esc:\d+:l\d+:a\d+:dm:/;
+
+/** Outbox keys of the pages (DMs) that reached the fake Slack, from the message metadata. */
+export function deliveredPageKeys(fake: FakeSlack): string[] {
+  return fake
+    .posted()
+    .map((p) => String((p.message.metadata?.event_payload as { key?: string } | undefined)?.key ?? ''))
+    .filter((k) => PAGE_KEY.test(k));
+}
+
+/** Whether a Web API call posts a page (a DM carrying an escalation outbox key). */
+export function isPageCall(call: SlackCall): boolean {
+  if (call.method !== 'chat.postMessage') return false;
+  const raw = call.args.metadata;
+  try {
+    const meta = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { event_payload?: { key?: unknown } };
+    return PAGE_KEY.test(String(meta?.event_payload?.key ?? ''));
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,199 @@
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_POLICY_FILE, discordSettings, parseEnv, slackSettings } from '../../../src/config/env.js';
+
+function problemsOf(source: Record<string, string | undefined>): string[] {
+  const r = parseEnv(source);
+  if (r.ok) throw new Error('expected the environment to be rejected');
+  return r.problems;
+}
+
+describe('parseEnv', () => {
+  it('fills every default from an empty environment', () => {
+    const r = parseEnv({});
+    expect(r).toEqual({
+      ok: true,
+      env: {
+        TIERDESK_DATA_DIR: '.tierdesk/data',
+        TIERDESK_POLICY: DEFAULT_POLICY_FILE,
+        PORT: 3000,
+        HOST: '0.0.0.0',
+        LOG_LEVEL: 'info',
+        DATABASE_POOL_SIZE: 10,
+        SLACK_CHANNEL_RATE: 1,
+      },
+    });
+  });
+
+  it('defaults to a policy file that exists on disk', () => {
+    expect(DEFAULT_POLICY_FILE).toMatch(/policy[/\\]example\.yaml$/);
+    expect(existsSync(DEFAULT_POLICY_FILE)).toBe(true);
+  });
+
+  it('reads given values, coercing numbers', () => {
+    const r = parseEnv({
+      PORT: '8080',
+      LOG_LEVEL: 'debug',
+      DATABASE_URL: 'postgresql://u:p@db:5432/tierdesk',
+      DATABASE_POOL_SIZE: '4',
+    });
+    expect(r.ok && r.env).toMatchObject({
+      PORT: 8080,
+      LOG_LEVEL: 'debug',
+      DATABASE_URL: 'postgresql://u:p@db:5432/tierdesk',
+      DATABASE_POOL_SIZE: 4,
+    });
+    expect(parseEnv({ DATABASE_URL: 'postgres://localhost/x' }).ok).toBe(true);
+  });
+
+  it('rejects a PORT that is not a number, naming PORT', () => {
+    const problems = problemsOf({ PORT: 'abc' });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^PORT: /);
+  });
+
+  it('rejects a PORT out of range and a pool size of 0', () => {
+    const problems = problemsOf({ PORT: '70000', DATABASE_POOL_SIZE: '0' });
+    expect(problems.map((p) => p.split(':')[0])).toEqual(['PORT', 'DATABASE_POOL_SIZE']);
+  });
+
+  it('rejects a DATABASE_URL that is not postgres://', () => {
+    const problems = problemsOf({ DATABASE_URL: 'mysql://x' });
+    expect(problems).toEqual(['DATABASE_URL: a postgres:// or postgresql:// URL']);
+  });
+
+  it('rejects an unknown LOG_LEVEL', () => {
+    expect(problemsOf({ LOG_LEVEL: 'loud' })[0]).toMatch(/^LOG_LEVEL: /);
+  });
+
+  it('treats empty strings as unset', () => {
+    const r = parseEnv({
+      DATABASE_URL: '',
+      TIERDESK_DATA_DIR: '',
+      TIERDESK_POLICY: '',
+      PORT: '',
+      HOST: '',
+      LOG_LEVEL: '',
+      DATABASE_POOL_SIZE: '',
+    });
+    expect(r).toEqual(parseEnv({}));
+    expect(r.ok && r.env.DATABASE_URL).toBeUndefined();
+  });
+
+  it('lists every problem at once', () => {
+    const problems = problemsOf({ PORT: 'abc', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x' });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['DATABASE_URL', 'LOG_LEVEL', 'PORT']);
+  });
+
+  it('never echoes a value in its problems (they may be secrets)', () => {
+    const secret = 'mysql://admin:s3cr3t-Pa55w0rd@db.internal:3306/prod';
+    const problems = problemsOf({
+      DATABASE_URL: secret,
+      PORT: 'port-s3cr3t',
+      LOG_LEVEL: 'level-s3cr3t',
+      DATABASE_POOL_SIZE: 'pool-s3cr3t',
+    });
+    expect(problems).toHaveLength(4);
+    const text = problems.join('\n');
+    for (const leak of [secret, 's3cr3t', 'Pa55w0rd', 'db.internal', 'admin'])
+      expect(text).not.toContain(leak);
+  });
+
+  it('reads process.env when given no source', () => {
+    const saved = process.env.PORT;
+    process.env.PORT = '4321';
+    try {
+      const r = parseEnv();
+      expect(r.ok && r.env.PORT).toBe(4321);
+    } finally {
+      if (saved === undefined) delete process.env.PORT;
+      else process.env.PORT = saved;
+    }
+  });
+});
+
+describe('Slack settings', () => {
+  const BOT = 'xoxb-1-2-abc';
+  const SECRET = '0123456789abcdef0123456789abcdef';
+
+  it('are off when no SLACK_* variable is set', () => {
+    const r = parseEnv({});
+    expect(r.ok && slackSettings(r.env)).toBe(null);
+  });
+
+  it('HTTP mode with token and signing secret; Socket Mode with an app token', () => {
+    const http = parseEnv({
+      SLACK_BOT_TOKEN: BOT,
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: 'http://127.0.0.1:9/api',
+    });
+    expect(http.ok && slackSettings(http.env)).toEqual({
+      mode: 'http',
+      botToken: BOT,
+      signingSecret: SECRET,
+      appToken: null,
+      apiUrl: 'http://127.0.0.1:9/api/',
+      channelRate: 1,
+    });
+    const socket = parseEnv({ SLACK_BOT_TOKEN: BOT, SLACK_APP_TOKEN: 'xapp-1-A1-123-abc' });
+    expect(socket.ok && slackSettings(socket.env)?.mode).toBe('socket');
+  });
+
+  it('names each missing or malformed setting and never echoes the secrets', () => {
+    const missing = parseEnv({ SLACK_SIGNING_SECRET: SECRET });
+    expect(missing.ok ? [] : missing.problems).toEqual([
+      'SLACK_BOT_TOKEN: required when any SLACK_* setting is given',
+    ]);
+    const noSecret = parseEnv({ SLACK_BOT_TOKEN: BOT });
+    expect(noSecret.ok ? [] : noSecret.problems).toEqual([
+      'SLACK_SIGNING_SECRET: required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)',
+    ]);
+    const bad = parseEnv({
+      SLACK_BOT_TOKEN: 'xoxp-user-token-9',
+      SLACK_SIGNING_SECRET: 'not hex!',
+      SLACK_API_URL: 'ftp://x',
+    });
+    const problems = bad.ok ? '' : bad.problems.join('\n');
+    expect(problems).toMatch(/SLACK_BOT_TOKEN: a bot token starting with xoxb-/);
+    expect(problems).toMatch(/SLACK_SIGNING_SECRET: the app signing secret/);
+    expect(problems).toMatch(/SLACK_API_URL: an http\(s\) URL/);
+    expect(problems).not.toContain('xoxp-user-token-9');
+    expect(problems).not.toContain('not hex!');
+  });
+});
+
+describe('Discord settings', () => {
+  const TOKEN = 'MTA5ODc2NTQzMjEwOTg3NjU0Mw.GxYz12.abcdefghijklmnopqrstuvwxyz0123';
+  it('are off without DISCORD_* variables, on with token and application id', () => {
+    const off = parseEnv({});
+    expect(off.ok && discordSettings(off.env)).toBe(null);
+    const on = parseEnv({
+      DISCORD_BOT_TOKEN: TOKEN,
+      DISCORD_APPLICATION_ID: '1098765432109876543',
+      DISCORD_API_URL: 'http://127.0.0.1:9/api/',
+      DISCORD_STAFF_ROLES: '1100000000000000001, 1100000000000000002',
+    });
+    expect(on.ok && discordSettings(on.env)).toEqual({
+      token: TOKEN,
+      applicationId: '1098765432109876543',
+      apiUrl: 'http://127.0.0.1:9/api',
+      staffRoles: ['1100000000000000001', '1100000000000000002'],
+    });
+  });
+
+  it('names what is missing or malformed without echoing the token', () => {
+    const missing = parseEnv({ DISCORD_BOT_TOKEN: TOKEN });
+    expect(missing.ok ? [] : missing.problems).toEqual([
+      'DISCORD_APPLICATION_ID: required when any DISCORD_* setting is given',
+    ]);
+    const bad = parseEnv({
+      DISCORD_BOT_TOKEN: TOKEN,
+      DISCORD_APPLICATION_ID: 'app',
+      DISCORD_STAFF_ROLES: 'support',
+    });
+    const text = bad.ok ? '' : bad.problems.join('\n');
+    expect(text).toMatch(/DISCORD_APPLICATION_ID: a Discord application id/);
+    expect(text).toMatch(/DISCORD_STAFF_ROLES\.0: role ids/);
+    expect(text).not.toContain(TOKEN);
+  });
+});
