@@ -1,8 +1,29 @@
 import { parseArgs } from 'node:util';
-import { REST, Routes } from 'discord.js';
+import { PermissionFlagsBits, REST, Routes } from 'discord.js';
 import { COMMANDS } from '../adapters/discord/command-definitions.js';
 import { discordSettings, type Env } from '../config/env.js';
 import { type CliIo, UsageError } from './io.js';
+
+/** What the bot does in a guild: read and answer in channels and threads, open threads, react, embed. */
+const BOT_PERMISSIONS = [
+  PermissionFlagsBits.ViewChannel,
+  PermissionFlagsBits.SendMessages,
+  PermissionFlagsBits.SendMessagesInThreads,
+  PermissionFlagsBits.CreatePublicThreads,
+  PermissionFlagsBits.ReadMessageHistory,
+  PermissionFlagsBits.AddReactions,
+  PermissionFlagsBits.EmbedLinks,
+].reduce((a, b) => a | b, 0n);
+
+/** The OAuth2 link that adds the bot to a server with its commands and the permissions it uses. */
+export function inviteUrl(applicationId: string): string {
+  const q = new URLSearchParams({
+    client_id: applicationId,
+    scope: 'bot applications.commands',
+    permissions: BOT_PERMISSIONS.toString(),
+  });
+  return `https://discord.com/oauth2/authorize?${q}`;
+}
 
 export const DEPLOY_USAGE = 'usage: tierdesk discord deploy-commands [--guild GUILD_ID]';
 
@@ -33,6 +54,7 @@ export async function deployCommands(args: string[], env: Env, io: CliIo): Promi
     io.out(
       `registered ${done.map((c) => `/${c.name}`).join(', ')} ${values.guild ? `in guild ${values.guild}` : 'globally'}`,
     );
+    io.out(`invite the bot with: ${inviteUrl(s.applicationId)}`);
     return 0;
   } catch (err) {
     io.err(`tierdesk discord deploy-commands: Discord refused: ${(err as Error).message}`);

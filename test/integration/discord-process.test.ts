@@ -54,6 +54,9 @@ describe(`npm start with Discord configured (${TEST_DB_KIND})`, () => {
     await run('import', EXAMPLE_DIRECTORY);
     const deploy = await run('discord', 'deploy-commands', '--guild', D.guild);
     expect(deploy.stdout).toContain(`registered /ticket, /support, /oncall in guild ${D.guild}`);
+    expect(deploy.stdout).toContain(
+      `invite the bot with: https://discord.com/oauth2/authorize?client_id=${fake.applicationId}&scope=bot+applications.commands&permissions=309237730368`,
+    );
     child = spawn(process.execPath, [BIN, 'start'], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout?.on('data', (d) => {

@@ -153,6 +153,23 @@ describe(`Discord adapter end to end (${TEST_DB_KIND})`, () => {
     expect(cardsIn(D.enterpriseQueue)).toHaveLength(1);
   });
 
+  it('small talk opens nothing, and a 🎫 reaction by an agent opens a ticket from that message', async () => {
+    const m = bot.fake.messageCreate({ channelId: D.northwind, author: D.ines, content: 'thanks!' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await tickets()).toHaveLength(0);
+    bot.fake.reactionAdd({
+      userId: D.priya.id,
+      channelId: D.northwind,
+      messageId: String(m.id),
+      guildId: D.guild,
+    });
+    await eventually(async () => expect(await tickets()).toHaveLength(1));
+    const [row] = await bot.app.rows<{ origin_message_id: string; name: string }>(
+      'select t.origin_message_id, p.display_name as name from tickets t join people p on p.id = t.requester_id',
+    );
+    expect(row).toEqual({ origin_message_id: String(m.id), name: 'Inés Alvarez (Northwind)' });
+  });
+
   it('a post in a linked forum channel is a ticket', async () => {
     await bot.app.rows(
       `insert into channel_links (platform, channel_id, organization_id) select 'discord', '${D.forum}', id from organizations where name = 'Initech Studio'`,
