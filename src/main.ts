@@ -1,4 +1,5 @@
 import { createDiscordAdapter } from './adapters/discord/discord-adapter.js';
+import { createSandboxAdapter } from './adapters/sandbox/sandbox-adapter.js';
 import { createSlackAdapter } from './adapters/slack/slack-adapter.js';
 import type { AppDeps } from './app/deps.js';
 import { syncPolicyRotations } from './app/import-directory.js';
@@ -15,7 +16,7 @@ import { type CronJob, Scheduler } from './jobs/scheduler.js';
 import { createLogger } from './logger.js';
 import type { ChatAdapter } from './ports/adapter.js';
 import type { ChatDelivery } from './ports/chat.js';
-import { systemClock } from './ports/clock.js';
+import { OffsetClock, systemClock } from './ports/clock.js';
 import { openDatabase, ping } from './store/db.js';
 import { DrizzleStore } from './store/store.js';
 
@@ -47,9 +48,15 @@ export async function start(env: Env): Promise<number> {
     poolSize: env.DATABASE_POOL_SIZE,
   });
   await database.migrate(MIGRATIONS_DIR);
+  const slack = slackSettings(env);
+  const discord = discordSettings(env);
+  const realPlatform = slack !== null || discord !== null;
+  const sandbox = env.TIERDESK_SANDBOX === 'on' || (env.TIERDESK_SANDBOX === 'auto' && !realPlatform);
+  // The sandbox alone may fast-forward time; next to a real platform, time is the wall clock.
+  const sandboxClock = sandbox ? new OffsetClock() : null;
   const deps: AppDeps = {
     store: new DrizzleStore(database.db),
-    clock: systemClock,
+    clock: sandboxClock ?? systemClock,
     policy: loaded.policy,
     logger,
   };
@@ -67,11 +74,16 @@ export async function start(env: Env): Promise<number> {
     worker.wake();
     void scheduler?.tick();
   };
-  const slack = slackSettings(env);
   try {
     if (slack) adapters.push(await createSlackAdapter(slack, { deps, logger, wake }));
-    const discord = discordSettings(env);
     if (discord) adapters.push(createDiscordAdapter(discord, { deps, logger, wake }));
+    if (sandboxClock)
+      adapters.push(
+        createSandboxAdapter(
+          { seedFile: env.TIERDESK_SANDBOX_SEED, clockControllable: !realPlatform },
+          { deps, db: database.db, logger, clock: sandboxClock, wake },
+        ),
+      );
   } catch (err) {
     logger.error({ err: (err as Error).message }, 'a chat adapter could not start; not starting');
     await database.close();
@@ -80,7 +92,7 @@ export async function start(env: Env): Promise<number> {
   if (adapters.length === 0)
     logger.warn(
       {},
-      'no chat platform configured (set SLACK_BOT_TOKEN …); tickets can only come from the CLI',
+      'no chat platform configured (set SLACK_BOT_TOKEN … or TIERDESK_SANDBOX=on); tickets can only come from the CLI',
     );
   for (const a of adapters) {
     deliveries.set(a.delivery.platform, a.delivery);
@@ -110,6 +122,17 @@ export async function start(env: Env): Promise<number> {
   worker.start();
   scheduler = new Scheduler(deps, CRON_JOBS, () => worker.wake());
   scheduler.start();
+  if (sandboxClock) {
+    logger.info(
+      { url: `http://localhost:${port}/`, clock: realPlatform ? 'wall clock' : 'fast-forward enabled' },
+      `sandbox: open http://localhost:${port}/ in a browser`,
+    );
+    if (!['127.0.0.1', 'localhost', '::1'].includes(env.HOST))
+      logger.warn(
+        { host: env.HOST },
+        'the sandbox lets anyone who reaches this port act as any person of the directory; set HOST=127.0.0.1 or TIERDESK_SANDBOX=off outside a trusted machine',
+      );
+  }
   logger.info(
     { port, database: describeDatabase(env), policy: env.TIERDESK_POLICY },
     `tierdesk ready on http://localhost:${port}`,

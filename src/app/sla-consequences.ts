@@ -80,8 +80,15 @@ export async function slaConsequences(
   const started: EscalationRecord[] = [];
   const events: TicketEvent[] = [];
   const messages: OutboundMessage[] = [];
+  // A tick that runs late (downtime, the sandbox's fast-forward) finds several thresholds passed at
+  // once: the queue hears only the latest of them, and no warning for a deadline already gone.
+  const latestWarning = new Map<ClockKind, number>();
+  for (const a of actions)
+    if (a.type === 'warning')
+      latestWarning.set(a.clock, Math.max(a.fraction, latestWarning.get(a.clock) ?? 0));
   for (const a of actions) {
-    messages.push(...messagesFor(t, a, now));
+    const stale = a.type === 'warning' && (a.dueAt <= now || a.fraction < latestWarning.get(a.clock)!);
+    if (!stale) messages.push(...messagesFor(t, a, now));
     if (a.type !== 'breach' || !isActive(t.status) || !t.policySnapshot.chain.triggers.includes(a.clock))
       continue;
     const esc = await uow.escalations.start(t.id, startEscalation(a.clock, now), now);

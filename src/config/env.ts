@@ -6,6 +6,7 @@ import { z } from 'zod';
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DEFAULT_POLICY_FILE = resolve(PACKAGE_ROOT, 'policy', 'example.yaml');
 export const MIGRATIONS_DIR = resolve(PACKAGE_ROOT, 'migrations');
+export const DEFAULT_SANDBOX_SEED = resolve(PACKAGE_ROOT, 'policy', 'example-directory.yaml');
 
 const postgresUrl = z
   .string()
@@ -30,6 +31,8 @@ const baseEnvSchema = z.object({
     .pipe(z.number().max(65_535, 'a port number 0–65535'))
     .default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
+  TIERDESK_SANDBOX: z.enum(['auto', 'on', 'off']).default('auto'),
+  TIERDESK_SANDBOX_SEED: z.string().min(1).default(DEFAULT_SANDBOX_SEED),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SLACK_BOT_TOKEN: z
     .string()

@@ -90,6 +90,19 @@ describe(`SLA tick and escalation (${TEST_DB_KIND})`, () => {
     expect(queue[0]?.mentions).toEqual(['U0JUN00001']);
   });
 
+  it('a tick that runs late tells the queue only what still matters: the latest warning, or the breach', async () => {
+    app.clock.set(T0);
+    await openP1();
+    await at(12); // both the 50% and the 75% thresholds passed since the last run
+    await at(30); // and now the deadline too, before the tick ran again
+    const notices = await app.rows<{ text: string }>(
+      "select payload->>'text' as text from outbox where payload->>'kind' = 'channel_message' and payload->>'text' not like '%Page for%' order by id",
+    );
+    expect(notices.map((n) => n.text.slice(0, 2))).toEqual(['⚠️'.slice(0, 2), '🚨']);
+    expect(notices[0]!.text).toContain('(75% of the target used)');
+    expect(await events()).toEqual(expect.arrayContaining(['sla_warning', 'sla_breached']));
+  });
+
   it('acknowledging stops the chain; running the tick again sends nothing twice', async () => {
     app.clock.set(T0);
     await openP1();

@@ -6,9 +6,8 @@ import {
   MessageFlags,
   type StringSelectMenuInteraction,
 } from 'discord.js';
-import { acknowledgeEscalation } from '../../app/acknowledge-escalation.js';
 import type { ActorRef } from '../../app/actors.js';
-import { claimTicket } from '../../app/claim-ticket.js';
+import { runCardAction } from '../../app/card-action.js';
 import { handleOnCallCommand } from '../../app/commands/oncall-command.js';
 import { handleSupportCommand } from '../../app/commands/support-command.js';
 import {
@@ -17,9 +16,6 @@ import {
   internalErrorReply,
 } from '../../app/commands/ticket-command.js';
 import type { AppDeps, Result } from '../../app/deps.js';
-import { escalateTicket } from '../../app/escalate-ticket.js';
-import { resolveTicket } from '../../app/resolve-ticket.js';
-import { setPriority } from '../../app/set-priority.js';
 import { ticketForThread } from '../../app/ticket-for-thread.js';
 import type { Logger } from '../../ports/logger.js';
 import { commandText } from './command-definitions.js';
@@ -106,17 +102,8 @@ async function onComponent(
   const ticketId = parsed.ticketId;
   let r: Result<unknown>;
   try {
-    if (parsed.action === 'claim') r = await claimTicket(c.deps, { actor, ticketId });
-    else if (parsed.action === 'escalate')
-      r = await escalateTicket(c.deps, { actor, ticketId, reason: 'escalated from the card' });
-    else if (parsed.action === 'resolve') r = await resolveTicket(c.deps, { actor, ticketId, note: null });
-    else if (parsed.action === 'acknowledge') r = await acknowledgeEscalation(c.deps, { actor, ticketId });
-    else
-      r = await setPriority(c.deps, {
-        actor,
-        ticketId,
-        priority: (i as StringSelectMenuInteraction).values[0] ?? '',
-      });
+    const value = parsed.action === 'priority' ? ((i as StringSelectMenuInteraction).values[0] ?? '') : '';
+    r = await runCardAction(c.deps, actor, parsed.action, ticketId, value);
   } catch (err) {
     c.logger.error({ err, customId: i.customId }, 'discord component failed');
     await i.followUp({

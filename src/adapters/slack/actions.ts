@@ -1,11 +1,7 @@
 import type { App, BlockAction, RespondFn } from '@slack/bolt';
-import { acknowledgeEscalation } from '../../app/acknowledge-escalation.js';
 import type { ActorRef } from '../../app/actors.js';
-import { claimTicket } from '../../app/claim-ticket.js';
+import { CARD_ACTIONS, runCardAction } from '../../app/card-action.js';
 import type { AppDeps, Result } from '../../app/deps.js';
-import { escalateTicket } from '../../app/escalate-ticket.js';
-import { resolveTicket } from '../../app/resolve-ticket.js';
-import { setPriority } from '../../app/set-priority.js';
 import type { Logger } from '../../ports/logger.js';
 import { ACTION_IDS, ticketIdFromBlockId } from './render.js';
 
@@ -39,15 +35,8 @@ export function registerActions(app: App, c: SlackActionDeps): void {
       }
     });
 
-  on(ACTION_IDS.claim, (actor, ticketId) => claimTicket(c.deps, { actor, ticketId }));
-  on(ACTION_IDS.escalate, (actor, ticketId) =>
-    escalateTicket(c.deps, { actor, ticketId, reason: 'escalated from the card' }),
-  );
-  on(ACTION_IDS.resolve, (actor, ticketId) => resolveTicket(c.deps, { actor, ticketId, note: null }));
-  on(ACTION_IDS.acknowledge, (actor, ticketId) => acknowledgeEscalation(c.deps, { actor, ticketId }));
-  on(ACTION_IDS.priority, (actor, ticketId, value) =>
-    setPriority(c.deps, { actor, ticketId, priority: value }),
-  );
+  for (const action of CARD_ACTIONS)
+    on(ACTION_IDS[action], (actor, ticketId, value) => runCardAction(c.deps, actor, action, ticketId, value));
 }
 
 async function say(respond: RespondFn, text: string): Promise<void> {

@@ -1,0 +1,170 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { CARD_ACTIONS } from '../../app/card-action.js';
+import type { Policy } from '../../domain/policy.js';
+import { type Handler, sendJson } from '../../http/server.js';
+import type { OffsetClock } from '../../ports/clock.js';
+import { dmChannel } from './delivery.js';
+import { clickAction, postMessage, type SandboxInboundDeps } from './inbound.js';
+
+const MAX_BODY = 64 * 1024;
+/** Messages per channel the browser gets when it (re)connects. */
+const HISTORY = 200;
+
+const postSchema = z.object({
+  as: z.string().min(1),
+  channel: z.string().min(1).max(80),
+  threadId: z.number().int().positive().nullable().default(null),
+  text: z.string().trim().min(1, 'type something').max(4000),
+  clientId: z.string().min(8).max(64),
+});
+const actionSchema = z.object({
+  as: z.string().min(1),
+  action: z.enum(CARD_ACTIONS),
+  ticketId: z.number().int().positive(),
+  value: z.string().max(20).default(''),
+});
+const clockSchema = z.object({
+  minutes: z
+    .number()
+    .int()
+    .min(1, 'at least 1 minute')
+    .max(7 * 24 * 60, 'at most a week at a time'),
+});
+
+class BadRequest extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  // JSON only: a cross-site form cannot post it without a CORS preflight, which we never grant.
+  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? ''))
+    throw new BadRequest(415, 'unsupported_media_type', 'send application/json');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw new BadRequest(413, 'too_large', `the body is over ${MAX_BODY} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new BadRequest(400, 'bad_json', 'the body is not valid JSON');
+  }
+}
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const r = schema.safeParse(body);
+  if (r.success) return r.data;
+  const first = r.error.issues[0];
+  const where = first?.path.length ? `${first.path.join('.')}: ` : '';
+  throw new BadRequest(400, 'invalid_request', `${where}${first?.message ?? 'invalid request'}`);
+}
+
+export interface SandboxApiDeps extends SandboxInboundDeps {
+  policy: Policy;
+  clock: { instance: OffsetClock; controllable: boolean; advanced: () => void };
+}
+
+/** The sandbox workspace's JSON API and its event stream, under /sandbox/api. */
+export function sandboxApi(c: SandboxApiDeps): Handler {
+  const queues = () =>
+    c.policy.queues
+      .filter((q) => q.channels.sandbox)
+      .map((q) => ({ id: q.channels.sandbox!, label: q.label }));
+
+  async function person(handle: string) {
+    const p = (await c.store.people()).find((x) => x.id === handle);
+    if (!p)
+      throw new BadRequest(400, 'unknown_person', `nobody in the directory is "${handle}" on the sandbox`);
+    return p;
+  }
+
+  async function knownChannel(channel: string) {
+    if (channel.startsWith('@')) return;
+    if (queues().some((q) => q.id === channel)) return;
+    if ((await c.store.rooms()).some((r) => r.id === channel)) return;
+    throw new BadRequest(400, 'unknown_channel', `there is no channel "${channel}" in the sandbox`);
+  }
+
+  const clockState = () => ({
+    now: c.clock.instance.now(),
+    offsetMs: c.clock.instance.offsetMs,
+    controllable: c.clock.controllable,
+  });
+
+  const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>> = {
+    'GET /sandbox/api/state': async (_req, res) => {
+      const [people, rooms, messages] = await Promise.all([
+        c.store.people(),
+        c.store.rooms(),
+        c.store.recent(HISTORY),
+      ]);
+      const staff = people.filter((p) => p.organization === null);
+      sendJson(res, 200, {
+        clock: clockState(),
+        people,
+        rooms,
+        queues: queues(),
+        directMessages: staff.map((p) => ({ id: dmChannel(p.id), person: p.id, name: p.name })),
+        messages,
+      });
+    },
+    'GET /sandbox/api/events': async (_req, res) => {
+      c.hub.attach(res);
+    },
+    'POST /sandbox/api/messages': async (req, res) => {
+      const body = parse(postSchema, await readJson(req));
+      const p = await person(body.as);
+      if (!body.text.startsWith('/')) await knownChannel(body.channel);
+      if (body.channel.startsWith('@') && body.channel !== dmChannel(p.id) && !body.text.startsWith('/'))
+        throw new BadRequest(403, 'not_your_dm', 'you can only write in your own direct messages');
+      const out = await postMessage(c, {
+        person: p,
+        channel: body.channel,
+        threadId: body.threadId,
+        text: body.text,
+        clientId: body.clientId,
+      });
+      sendJson(res, 200, out.kind === 'command' ? { ephemeral: out.reply } : out);
+    },
+    'POST /sandbox/api/actions': async (req, res) => {
+      const body = parse(actionSchema, await readJson(req));
+      const reply = await clickAction(c, await person(body.as), body.action, body.ticketId, body.value);
+      sendJson(res, 200, { ephemeral: reply });
+    },
+    'POST /sandbox/api/clock': async (req, res) => {
+      const body = parse(clockSchema, await readJson(req));
+      if (!c.clock.controllable)
+        throw new BadRequest(
+          409,
+          'clock_locked',
+          'the clock only moves when the sandbox runs alone (no Slack or Discord configured)',
+        );
+      c.clock.instance.offsetMs = await c.store.advanceClock(body.minutes * 60_000);
+      c.hub.publish({ type: 'clock', now: c.clock.instance.now(), offsetMs: c.clock.instance.offsetMs });
+      c.clock.advanced();
+      sendJson(res, 200, clockState());
+    },
+  };
+
+  return async (req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const route = routes[`${req.method} ${path}`];
+    if (!route)
+      return sendJson(res, 404, { error: 'not_found', message: `no sandbox route ${req.method} ${path}` });
+    try {
+      await route(req, res);
+    } catch (err) {
+      if (!(err instanceof BadRequest)) throw err;
+      sendJson(res, err.status, { error: err.code, message: err.message });
+    }
+  };
+}

@@ -1,0 +1,552 @@
+// The sandbox workspace in the browser: channels, threads, ticket cards with live countdowns, the
+// on-call engineer's direct messages and the fast-forward control. Everything is rendered with
+// textContent (never innerHTML), so nothing a user types can run as markup.
+
+interface Person {
+  id: string;
+  name: string;
+  roles: string[];
+  organization: string | null;
+}
+interface Room {
+  id: string;
+  organization: string;
+  tier: string;
+}
+interface Clock {
+  clock: 'first_response' | 'next_update' | 'resolution';
+  state: 'running' | 'paused' | 'met' | 'breached' | 'stopped';
+  dueAt: number | null;
+  text: string;
+}
+interface Card {
+  ticketId: number;
+  subject: string;
+  excerpt: string;
+  organization: string;
+  tierLabel: string;
+  priority: string;
+  domain: string;
+  status: string;
+  queueLabel: string;
+  requesterName: string;
+  assignee: { name: string } | null;
+  customerThread: { channelId: string; threadRef: string | null };
+  clocks: Clock[];
+  reasons: string[];
+  escalation: { level: string | null; status: string } | null;
+}
+interface Message {
+  id: number;
+  channel: string;
+  threadId: number | null;
+  author: string;
+  text: string;
+  payload: { card?: Card; actions?: string[]; mentions?: string[] } | null;
+  ticketId: number | null;
+  createdAt: number;
+  editedAt: number | null;
+}
+interface ClockState {
+  now: number;
+  offsetMs: number;
+  controllable: boolean;
+}
+interface State {
+  clock: ClockState;
+  people: Person[];
+  rooms: Room[];
+  queues: Array<{ id: string; label: string }>;
+  directMessages: Array<{ id: string; person: string; name: string }>;
+  messages: Message[];
+}
+interface Reply {
+  ok: boolean;
+  text: string;
+}
+
+const BOT = 'tierdesk';
+const PRIORITIES = ['P1', 'P2', 'P3', 'P4'];
+const CLOCK_LABEL: Record<Clock['clock'], string> = {
+  first_response: 'First response',
+  next_update: 'Next update',
+  resolution: 'Resolution',
+};
+
+const $ = <T extends HTMLElement>(sel: string) => {
+  const el = document.querySelector<T>(sel);
+  if (!el) throw new Error(`missing ${sel}`);
+  return el;
+};
+
+function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string> = {},
+  ...children: Array<Node | string | null>
+): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') el.className = v;
+    else el.setAttribute(k, v);
+  }
+  for (const c of children) if (c !== null) el.append(c);
+  return el;
+}
+
+// ---- state ----
+
+let state: State | null = null;
+const messages = new Map<number, Message>();
+let me = localStorage.getItem('tierdesk.persona') ?? '';
+let current = '';
+let openThread: number | null = null;
+const unread = new Set<string>();
+/** The sandbox clock: the server's "now" when it was last told, and when (performance.now()). */
+let clockBase = { now: Date.now(), at: performance.now(), controllable: false };
+
+const sandboxNow = () => clockBase.now + (performance.now() - clockBase.at);
+
+function setClock(c: { now: number; controllable?: boolean }) {
+  clockBase = { now: c.now, at: performance.now(), controllable: c.controllable ?? clockBase.controllable };
+}
+
+const personName = (id: string) =>
+  id === BOT ? 'tierdesk' : (state?.people.find((p) => p.id === id)?.name ?? id);
+const meAsPerson = () => state?.people.find((p) => p.id === me) ?? null;
+const isStaff = (p: Person | null) => p !== null && p.organization === null;
+
+// ---- API ----
+
+async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`/sandbox/api/${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? null : JSON.stringify(body),
+  });
+  const json = (await res.json()) as T & { message?: string };
+  if (!res.ok) throw new Error(json.message ?? `HTTP ${res.status}`);
+  return json;
+}
+
+/** Posts with the same client id until the server has it: a retry never doubles a message. */
+async function send(channel: string, threadId: number | null, text: string): Promise<{ ephemeral?: Reply }> {
+  const clientId = crypto.randomUUID();
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 4; attempt++) {
+    try {
+      return await api('POST', 'messages', { as: me, channel, threadId, text, clientId });
+    } catch (err) {
+      lastError = err;
+      if (!(err instanceof TypeError)) break; // an answer from the server: don't retry
+      await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
+    }
+  }
+  throw lastError;
+}
+
+// ---- time formatting ----
+
+function fmtTime(ms: number): string {
+  return new Date(ms).toLocaleString(undefined, {
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+}
+
+function fmtSpan(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const d = Math.floor(s / 86_400);
+  const hh = Math.floor((s % 86_400) / 3600);
+  const mm = Math.floor((s % 3600) / 60);
+  const ss = s % 60;
+  if (d > 0) return `${d} d ${hh} h`;
+  if (hh > 0) return `${hh} h ${String(mm).padStart(2, '0')} min`;
+  return `${mm} min ${String(ss).padStart(2, '0')} s`;
+}
+
+/** A card clock as words at the sandbox's "now": moves every second. */
+function clockText(c: Clock): { text: string; cls: string } {
+  const label = CLOCK_LABEL[c.clock];
+  if (c.state === 'met')
+    return { text: `${label}: ${c.text.includes('late') ? 'met (late)' : 'met'}`, cls: 'met' };
+  if (c.state === 'stopped') return { text: `${label}: no longer applies`, cls: 'stopped' };
+  if (c.state === 'paused' || c.dueAt === null) return { text: `${label}: paused`, cls: 'paused' };
+  const left = c.dueAt - sandboxNow();
+  if (left <= 0) return { text: `${label}: breached ${fmtSpan(-left)} ago`, cls: 'breached' };
+  return { text: `${label}: due in ${fmtSpan(left)}`, cls: left < 5 * 60_000 ? 'at-risk' : 'running' };
+}
+
+function tickClocks() {
+  $('#clock-now').textContent = fmtTime(sandboxNow());
+  for (const el of document.querySelectorAll<HTMLElement>('[data-clock]')) {
+    const c = JSON.parse(el.dataset.clock ?? '{}') as Clock;
+    const { text, cls } = clockText(c);
+    if (el.textContent !== text) el.textContent = text;
+    el.className = `clock ${cls}`;
+  }
+}
+
+// ---- rendering ----
+
+function channelKind(id: string): 'room' | 'queue' | 'dm' {
+  if (id.startsWith('@')) return 'dm';
+  return state?.queues.some((q) => q.id === id) ? 'queue' : 'room';
+}
+
+function renderSidebar() {
+  if (!state) return;
+  const nav = $('#sidebar');
+  nav.replaceChildren();
+  const link = (id: string, label: string, sub: string | null) => {
+    const a = h('button', { type: 'button', class: 'chan', 'data-channel': id }, label);
+    if (sub) a.append(h('small', {}, sub));
+    if (id === current) a.classList.add('active');
+    if (unread.has(id)) a.append(h('span', { class: 'badge', 'aria-label': 'unread' }, '●'));
+    a.addEventListener('click', () => selectChannel(id));
+    return a;
+  };
+  nav.append(h('h3', {}, 'Customer channels'));
+  for (const r of state.rooms) nav.append(link(r.id, `# ${r.id}`, `${r.organization} · ${r.tier}`));
+  nav.append(h('h3', {}, 'Support queues'));
+  for (const q of state.queues) nav.append(link(q.id, `# ${q.id}`, q.label));
+  nav.append(h('h3', {}, 'Direct messages'));
+  for (const d of state.directMessages) nav.append(link(d.id, `@ ${d.name}`, null));
+}
+
+function renderPersonas() {
+  if (!state) return;
+  const sel = $<HTMLSelectElement>('#persona');
+  sel.replaceChildren();
+  const staff = h('optgroup', { label: 'Support team' });
+  const customers = h('optgroup', { label: 'Customers' });
+  for (const p of state.people) {
+    const roles = p.roles.filter((r) => r !== 'customer').join(', ');
+    const label = p.organization ? `${p.name} — ${p.organization}` : `${p.name} — ${roles || 'staff'}`;
+    (p.organization ? customers : staff).append(h('option', { value: p.id }, label));
+  }
+  sel.append(customers, staff);
+  if (!state.people.some((p) => p.id === me)) me = state.people.find((p) => p.organization)?.id ?? '';
+  sel.value = me;
+}
+
+function cardView(m: Message, card: Card): HTMLElement {
+  const el = h('article', {
+    class: `card prio-${card.priority} status-${card.status}`,
+    'data-card': String(card.ticketId),
+  });
+  el.append(
+    h(
+      'div',
+      { class: 'card-title' },
+      `#${card.ticketId} · ${card.tierLabel} · ${card.priority} · ${card.domain}`,
+    ),
+    h('div', { class: 'card-subject' }, card.subject),
+  );
+  if (card.excerpt && card.excerpt !== card.subject) el.append(h('blockquote', {}, card.excerpt));
+  const facts = h('dl', { class: 'facts' });
+  const fact = (k: string, v: string, key: string) =>
+    facts.append(h('dt', {}, k), h('dd', { 'data-field': key }, v));
+  fact('Organization', card.organization, 'organization');
+  fact('Requester', card.requesterName, 'requester');
+  fact('Status', card.status.replaceAll('_', ' '), 'status');
+  fact('Assignee', card.assignee?.name ?? 'unclaimed', 'assignee');
+  if (card.escalation)
+    fact('Escalation', `${card.escalation.level ?? ''} ${card.escalation.status}`.trim(), 'escalation');
+  el.append(facts);
+  const clocks = h('ul', { class: 'clocks' });
+  for (const c of card.clocks) {
+    const li = h('li', { 'data-clock': JSON.stringify(c), 'data-kind': c.clock });
+    const shown = clockText(c);
+    li.textContent = shown.text;
+    li.className = `clock ${shown.cls}`;
+    clocks.append(li);
+  }
+  el.append(clocks);
+  if (card.reasons.length) el.append(h('p', { class: 'why' }, `Why here: ${card.reasons.join('; ')}`));
+  const actions = h('div', { class: 'actions' });
+  const button = (action: string, label: string) => {
+    const b = h('button', { type: 'button', 'data-action': action }, label);
+    b.addEventListener('click', () => void act(action, card.ticketId, '', m.channel));
+    actions.append(b);
+  };
+  button('claim', 'Claim');
+  button('escalate', 'Escalate');
+  button('resolve', 'Resolve');
+  const prio = h('select', { 'data-action': 'priority', 'aria-label': 'Priority' });
+  for (const p of PRIORITIES) prio.append(h('option', { value: p }, p));
+  prio.value = card.priority;
+  prio.addEventListener('change', () => void act('priority', card.ticketId, prio.value, m.channel));
+  actions.append(prio);
+  const open = h(
+    'button',
+    { type: 'button', class: 'link', 'data-open-customer-thread': '' },
+    'Customer thread →',
+  );
+  open.addEventListener('click', () => {
+    selectChannel(card.customerThread.channelId);
+    const root = Number(card.customerThread.threadRef);
+    if (Number.isSafeInteger(root)) showThread(root);
+  });
+  actions.append(open);
+  el.append(actions);
+  return el;
+}
+
+function messageView(m: Message, inThread: boolean): HTMLElement {
+  const mine = m.author === me;
+  const el = h('div', {
+    class: `msg${m.author === BOT ? ' bot' : ''}${mine ? ' mine' : ''}`,
+    'data-message': String(m.id),
+  });
+  el.append(
+    h(
+      'div',
+      { class: 'meta' },
+      h('strong', {}, personName(m.author)),
+      h('time', {}, fmtTime(m.createdAt)),
+      m.editedAt ? h('span', { class: 'edited' }, '(edited)') : null,
+    ),
+  );
+  const card = m.payload?.card;
+  if (card) el.append(cardView(m, card));
+  else {
+    const mentions = (m.payload?.mentions ?? []).map((u) => `@${personName(u)}`).join(' ');
+    el.append(h('div', { class: 'text' }, mentions ? `${mentions} ${m.text}` : m.text));
+  }
+  if (m.payload?.actions?.includes('acknowledge') && m.ticketId !== null) {
+    const ticketId = m.ticketId;
+    const b = h('button', { type: 'button', class: 'primary', 'data-action': 'acknowledge' }, 'Acknowledge');
+    b.addEventListener('click', () => void act('acknowledge', ticketId, '', m.channel));
+    el.append(h('div', { class: 'actions' }, b));
+  }
+  if (!inThread) {
+    const replies = [...messages.values()].filter((r) => r.threadId === m.id).length;
+    const t = h(
+      'button',
+      { type: 'button', class: 'link replies', 'data-open-thread': String(m.id) },
+      replies ? `${replies} ${replies === 1 ? 'reply' : 'replies'}` : 'Reply in thread',
+    );
+    t.addEventListener('click', () => showThread(m.id));
+    el.append(t);
+  }
+  return el;
+}
+
+function renderChannel() {
+  if (!state) return;
+  const kind = channelKind(current);
+  const room = state.rooms.find((r) => r.id === current);
+  const queue = state.queues.find((q) => q.id === current);
+  const dm = state.directMessages.find((d) => d.id === current);
+  $('#channel-title').textContent = dm ? `@ ${dm.name}` : `# ${current}`;
+  $('#channel-hint').textContent =
+    kind === 'room'
+      ? `Shared channel with ${room?.organization} (${room?.tier}). A customer's message here becomes a ticket.`
+      : kind === 'queue'
+        ? `${queue?.label}: ticket cards routed here. Claim with the button or type /ticket claim #id.`
+        : `Direct messages from tierdesk to ${dm?.name}: escalation pages land here.`;
+  const list = $('#messages');
+  const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+  list.replaceChildren(
+    ...[...messages.values()]
+      .filter((m) => m.channel === current && m.threadId === null)
+      .sort((a, b) => a.id - b.id)
+      .map((m) => messageView(m, false)),
+  );
+  if (atBottom) list.scrollTop = list.scrollHeight;
+  const p = meAsPerson();
+  $<HTMLTextAreaElement>('#composer textarea').placeholder =
+    kind === 'dm' && current !== `@${me}`
+      ? 'Only commands here (this is not your DM)'
+      : `Message ${dm ? dm.name : `#${current}`} as ${p?.name ?? '…'} — or a command like /ticket show #1`;
+  renderThread();
+}
+
+function renderThread() {
+  const pane = $('#thread');
+  const root = openThread === null ? undefined : messages.get(openThread);
+  if (!root || root.channel !== current) {
+    pane.hidden = true;
+    openThread = null;
+    return;
+  }
+  pane.hidden = false;
+  const replies = [...messages.values()].filter((m) => m.threadId === root.id).sort((a, b) => a.id - b.id);
+  $('#thread-messages').replaceChildren(messageView(root, true), ...replies.map((m) => messageView(m, true)));
+}
+
+function showThread(id: number) {
+  openThread = id;
+  $('#thread-ephemeral').replaceChildren();
+  renderThread();
+  $<HTMLTextAreaElement>('#thread-composer textarea').focus();
+}
+
+function selectChannel(id: string) {
+  current = id;
+  unread.delete(id);
+  openThread = null;
+  $('#channel-ephemeral').replaceChildren();
+  localStorage.setItem('tierdesk.channel', id);
+  renderSidebar();
+  renderChannel();
+}
+
+function ephemeral(where: 'channel' | 'thread', reply: Reply) {
+  const box = $(`#${where}-ephemeral`);
+  const note = h(
+    'div',
+    { class: `ephemeral ${reply.ok ? 'ok' : 'refused'}`, role: 'status' },
+    h('small', {}, 'Only visible to you'),
+    h('pre', {}, reply.text),
+  );
+  const close = h('button', { type: 'button', class: 'link', 'aria-label': 'Dismiss' }, 'Dismiss');
+  close.addEventListener('click', () => note.remove());
+  note.append(close);
+  box.replaceChildren(note);
+}
+
+// ---- actions ----
+
+async function act(action: string, ticketId: number, value: string, channel: string) {
+  const where = openThread !== null && channel === current ? 'thread' : 'channel';
+  try {
+    const r = await api<{ ephemeral: Reply }>('POST', 'actions', { as: me, action, ticketId, value });
+    if (!r.ephemeral.ok) ephemeral(where, r.ephemeral);
+  } catch (err) {
+    ephemeral(where, { ok: false, text: (err as Error).message });
+  }
+}
+
+function wireComposer(formSel: string, where: 'channel' | 'thread') {
+  const form = $<HTMLFormElement>(formSel);
+  const area = form.querySelector('textarea')!;
+  const submit = async () => {
+    const text = area.value.trim();
+    if (!text) return;
+    area.value = '';
+    try {
+      const r = await send(current, where === 'thread' ? openThread : null, text);
+      if (r.ephemeral) ephemeral(where, r.ephemeral);
+    } catch (err) {
+      area.value = text; // nothing is lost: the text comes back to try again
+      ephemeral(where, { ok: false, text: (err as Error).message });
+    }
+  };
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    void submit();
+  });
+  area.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !e.shiftKey) {
+      e.preventDefault();
+      void submit();
+    }
+  });
+}
+
+function wireFastForward() {
+  const form = $<HTMLFormElement>('#fast-forward');
+  const go = async (minutes: number) => {
+    try {
+      setClock(await api<ClockState>('POST', 'clock', { minutes }));
+      tickClocks();
+    } catch (err) {
+      ephemeral('channel', { ok: false, text: (err as Error).message });
+    }
+  };
+  for (const b of form.querySelectorAll<HTMLButtonElement>('button[data-minutes]'))
+    b.addEventListener('click', () => void go(Number(b.dataset.minutes)));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const n = Number($<HTMLInputElement>('#ff-minutes').value);
+    if (Number.isInteger(n) && n > 0) void go(n);
+  });
+}
+
+// ---- live updates ----
+
+/** Keeps the newest version of a message (an edit may arrive before or after a full reload). */
+function upsert(m: Message) {
+  const old = messages.get(m.id);
+  if (!old || (m.editedAt ?? m.createdAt) >= (old.editedAt ?? old.createdAt)) messages.set(m.id, m);
+}
+
+function onMessage(m: Message) {
+  upsert(m);
+  if (m.channel !== current) {
+    unread.add(m.channel);
+    renderSidebar();
+  } else renderChannel();
+}
+
+async function load() {
+  state = await api<State>('GET', 'state');
+  setClock(state.clock);
+  for (const m of state.messages) upsert(m);
+  $('#fast-forward').hidden = !state.clock.controllable;
+  renderPersonas();
+  const saved = localStorage.getItem('tierdesk.channel');
+  const known = (id: string | null) =>
+    id !== null &&
+    (state!.rooms.some((r) => r.id === id) ||
+      state!.queues.some((q) => q.id === id) ||
+      state!.directMessages.some((d) => d.id === id));
+  if (!known(current)) current = known(saved) ? saved! : (state.rooms[0]?.id ?? state.queues[0]?.id ?? '');
+  renderSidebar();
+  renderChannel();
+  document.body.dataset.ready = 'true';
+}
+
+function connect() {
+  const dot = $('#connection');
+  const events = new EventSource('/sandbox/api/events');
+  let dropped = false;
+  events.onopen = () => {
+    dot.className = 'connection live';
+    if (dropped) void load(); // catch up on what happened while disconnected
+    dropped = false;
+  };
+  events.onerror = () => {
+    dot.className = 'connection down';
+    dropped = true;
+  };
+  events.onmessage = (e) => {
+    const ev = JSON.parse(e.data as string) as
+      | { type: 'message'; message: Message }
+      | { type: 'clock'; now: number };
+    if (ev.type === 'message') onMessage(ev.message);
+    else {
+      setClock({ now: ev.now });
+      tickClocks();
+    }
+  };
+}
+
+function main() {
+  $<HTMLSelectElement>('#persona').addEventListener('change', (e) => {
+    me = (e.target as HTMLSelectElement).value;
+    localStorage.setItem('tierdesk.persona', me);
+    const p = meAsPerson();
+    if (p && !isStaff(p)) {
+      const room = state?.rooms.find((r) => r.organization === p.organization);
+      if (room) return selectChannel(room.id);
+    }
+    renderChannel();
+  });
+  $('#thread-close').addEventListener('click', () => {
+    openThread = null;
+    renderThread();
+  });
+  wireComposer('#composer', 'channel');
+  wireComposer('#thread-composer', 'thread');
+  wireFastForward();
+  connect();
+  void load().catch((err: unknown) => {
+    $('#channel-title').textContent = `Could not load the sandbox: ${(err as Error).message}`;
+  });
+  setInterval(tickClocks, 1000);
+}
+
+main();
