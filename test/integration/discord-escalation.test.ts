@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CUSTOM_IDS } from '../../src/adapters/discord/render.js';
-import * as slaTick from '../../src/jobs/sla-tick.js';
 import { TEST_DB_KIND } from '../support/database.js';
 import { D, type DiscordBot, startDiscordBot } from '../support/discord-bot.js';
 import { eventually } from '../support/eventually.js';
+import { advanceAndTick } from '../support/worker.js';
 
 let bot: DiscordBot;
 beforeAll(async () => {
@@ -13,13 +13,7 @@ afterAll(async () => {
   await bot.close();
 });
 
-/** Moves the bot's clock and runs the SLA tick as the scheduler would, then lets the outbox deliver. */
-async function advance(minutes: number) {
-  bot.app.clock.advanceMinutes(minutes);
-  await slaTick.run(bot.app.deps, bot.app.clock.now());
-  bot.worker.wake();
-  await bot.drained();
-}
+const advance = (minutes: number) => advanceAndTick(bot, minutes);
 
 /** Messages the bot posted, with their channel, oldest first. */
 function botPosts() {

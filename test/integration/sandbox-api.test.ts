@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSandboxAdapter } from '../../src/adapters/sandbox/sandbox-adapter.js';
 import { createHttpServer, type HttpServer } from '../../src/http/server.js';
-import { OutboxWorker } from '../../src/jobs/outbox-worker.js';
+import type { OutboxWorker } from '../../src/jobs/outbox-worker.js';
 import type { ChatAdapter } from '../../src/ports/adapter.js';
 import { OffsetClock } from '../../src/ports/clock.js';
 import { silentLogger } from '../../src/ports/logger.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { TEST_DB_KIND } from '../support/database.js';
 import { eventually } from '../support/eventually.js';
+import { startTestWorker } from '../support/worker.js';
 
 let app: TestApp;
 let http: HttpServer;
@@ -37,14 +38,7 @@ beforeAll(async () => {
   app.deps.clock = clock;
   [http, base] = await serve(true);
   [lockedHttp, lockedBase] = await serve(false);
-  worker = new OutboxWorker(app.deps, new Map([['sandbox', adapters[0]!.delivery]]), {
-    batchSize: 50,
-    leaseMs: 15_000,
-    maxAttempts: 12,
-    maxBackoffMs: 60_000,
-    idleMs: 50,
-  });
-  worker.start();
+  worker = startTestWorker(app.deps, adapters[0]!.delivery);
 });
 afterAll(async () => {
   await worker.stop();

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_IDS } from '../../src/adapters/slack/render.js';
-import * as slaTick from '../../src/jobs/sla-tick.js';
 import { freshTs, messageEvent } from '../fakes/slack/slack-events.js';
 import { TEST_DB_KIND } from '../support/database.js';
 import { eventually } from '../support/eventually.js';
 import { NORTHWIND_TEAM, type SlackBot, startSlackBot } from '../support/slack-bot.js';
+import { advanceAndTick } from '../support/worker.js';
 
 let bot: SlackBot;
 beforeAll(async () => {
@@ -14,13 +14,7 @@ afterAll(async () => {
   await bot.close();
 });
 
-/** Moves the bot's clock and runs the SLA tick as the scheduler would, then lets the outbox deliver. */
-async function advance(minutes: number) {
-  bot.app.clock.advanceMinutes(minutes);
-  await slaTick.run(bot.app.deps, bot.app.clock.now());
-  bot.worker.wake();
-  await bot.drained();
-}
+const advance = (minutes: number) => advanceAndTick(bot, minutes);
 
 /** Messages posted in the DM channel Slack opened for a user. */
 function dmTexts(user: string) {

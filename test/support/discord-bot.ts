@@ -1,10 +1,11 @@
 import { createDiscordAdapter } from '../../src/adapters/discord/discord-adapter.js';
-import { OutboxWorker } from '../../src/jobs/outbox-worker.js';
+import type { OutboxWorker } from '../../src/jobs/outbox-worker.js';
 import type { ChatAdapter } from '../../src/ports/adapter.js';
 import { silentLogger } from '../../src/ports/logger.js';
 import { FakeDiscord } from '../fakes/discord/fake-discord.js';
 import type { FakeGuild } from '../fakes/discord/payloads.js';
 import { createTestApp, type TestApp } from './app.js';
+import { startTestWorker } from './worker.js';
 
 /** Ids of the example directory and policy (policy/example*.yaml). */
 export const D = {
@@ -73,14 +74,7 @@ export async function startDiscordBot(shared?: { app: TestApp }): Promise<Discor
     { deps: app.deps, logger: silentLogger, wake: () => worker?.wake() },
   );
   await adapter.start();
-  worker = new OutboxWorker(app.deps, new Map([['discord', adapter.delivery]]), {
-    batchSize: 50,
-    leaseMs: 15_000,
-    maxAttempts: 12,
-    maxBackoffMs: 60_000,
-    idleMs: 50,
-  });
-  worker.start();
+  worker = startTestWorker(app.deps, adapter.delivery);
   return {
     app,
     fake,

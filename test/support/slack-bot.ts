@@ -1,6 +1,6 @@
 import { createSlackAdapter } from '../../src/adapters/slack/slack-adapter.js';
 import { createHttpServer, type HttpServer } from '../../src/http/server.js';
-import { OutboxWorker } from '../../src/jobs/outbox-worker.js';
+import type { OutboxWorker } from '../../src/jobs/outbox-worker.js';
 import { silentLogger } from '../../src/ports/logger.js';
 import { FakeSlack } from '../fakes/slack/fake-slack.js';
 import {
@@ -12,6 +12,7 @@ import {
   slashCommand,
 } from '../fakes/slack/signed-request.js';
 import { createTestApp, type TestApp } from './app.js';
+import { startTestWorker } from './worker.js';
 
 export const SIGNING_SECRET = '8f742231b10e8888abcd99eeeeee85a5';
 /** The vendor's own workspace (where tierdesk is installed) and the customers' Slack Connect workspace. */
@@ -63,14 +64,7 @@ export async function startSlackBot(shared?: { app: TestApp; fake: FakeSlack }):
   );
   adapter.mount(http);
   const port = await http.listen(0, '127.0.0.1');
-  worker = new OutboxWorker(app.deps, new Map([['slack', adapter.delivery]]), {
-    batchSize: 50,
-    leaseMs: 30_000,
-    maxAttempts: 12,
-    maxBackoffMs: 60_000,
-    idleMs: 50,
-  });
-  worker.start();
+  worker = startTestWorker(app.deps, adapter.delivery, 30_000);
   const endpoint = `http://127.0.0.1:${port}/slack/events`;
   let seq = 0;
   return {
