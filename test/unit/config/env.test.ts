@@ -1,6 +1,12 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY_FILE, discordSettings, parseEnv, slackSettings } from '../../../src/config/env.js';
+import {
+  DEFAULT_POLICY_FILE,
+  DEFAULT_SANDBOX_SEED,
+  discordSettings,
+  parseEnv,
+  slackSettings,
+} from '../../../src/config/env.js';
 
 function problemsOf(source: Record<string, string | undefined>): string[] {
   const r = parseEnv(source);
@@ -16,6 +22,8 @@ describe('parseEnv', () => {
       env: {
         TIERDESK_DATA_DIR: '.tierdesk/data',
         TIERDESK_POLICY: DEFAULT_POLICY_FILE,
+        TIERDESK_SANDBOX: 'auto',
+        TIERDESK_SANDBOX_SEED: DEFAULT_SANDBOX_SEED,
         PORT: 3000,
         HOST: '0.0.0.0',
         LOG_LEVEL: 'info',
@@ -28,6 +36,13 @@ describe('parseEnv', () => {
   it('defaults to a policy file that exists on disk', () => {
     expect(DEFAULT_POLICY_FILE).toMatch(/policy[/\\]example\.yaml$/);
     expect(existsSync(DEFAULT_POLICY_FILE)).toBe(true);
+    expect(existsSync(DEFAULT_SANDBOX_SEED)).toBe(true);
+  });
+
+  it('names a bad TIERDESK_SANDBOX', () => {
+    const r = parseEnv({ TIERDESK_SANDBOX: 'maybe' });
+    expect(r.ok).toBe(false);
+    expect(JSON.stringify(r)).toContain('TIERDESK_SANDBOX');
   });
 
   it('reads given values, coercing numbers', () => {
