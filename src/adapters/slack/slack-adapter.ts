@@ -1,4 +1,4 @@
-import { App, type Logger as BoltLogger, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { App, type Logger as BoltLogger, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { AppDeps } from '../../app/deps.js';
 import type { SlackSettings } from '../../config/env.js';
@@ -90,9 +90,19 @@ export async function createSlackAdapter(s: SlackSettings, ctx: SlackAdapterCont
           logger: common.logger,
         })
       : null;
-  const app = receiver
-    ? new App({ ...common, receiver })
-    : new App({ ...common, appToken: s.appToken!, socketMode: true });
+  // Socket Mode: our own receiver, because Bolt does not hand the App's clientOptions to the
+  // Socket Mode client, which would then call apps.connections.open on slack.com whatever
+  // SLACK_API_URL says (GovSlack, a proxy, a test fake).
+  const app = new App({
+    ...common,
+    receiver:
+      receiver ??
+      new SocketModeReceiver({
+        appToken: s.appToken!,
+        logger: common.logger,
+        installerOptions: { clientOptions: s.apiUrl ? { slackApiUrl: s.apiUrl } : {} },
+      }),
+  });
   app.error(async (err) => {
     logger.error({ err }, 'slack listener failed');
   });

@@ -6,6 +6,7 @@ import { FaultPlan, faultAnswer, RESPONSE_URL } from './faults.js';
 import { bearerToken, parseArgs, parseJsonBody, readBody, send, sendJson } from './http.js';
 import { chatRoutes } from './routes-chat.js';
 import { readRoutes } from './routes-read.js';
+import { FakeSocketMode } from './socket-mode.js';
 import { SlackState } from './state.js';
 import {
   type FakeChannel,
@@ -54,6 +55,8 @@ export class FakeSlack {
   private responseSeq = 0;
   private hang: { match: (call: SlackCall) => boolean; after: number } | undefined;
   private readonly held: ServerResponse[] = [];
+  /** Socket Mode: `apps.connections.open` (with an `xapp-` token) points clients here. */
+  readonly socketMode: FakeSocketMode;
 
   private constructor(opts: FakeSlackOptions) {
     const { now, ...ids } = opts;
@@ -65,6 +68,10 @@ export class FakeSlack {
     this.state = new SlackState(this.identity, this.now);
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => send(res, 500, {}, String(err)));
+    });
+    this.socketMode = new FakeSocketMode(this.identity.appId);
+    this.server.on('upgrade', (req, socket, head) => {
+      if (!this.socketMode.upgrade(req, socket, head)) socket.destroy();
     });
   }
 
@@ -91,6 +98,7 @@ export class FakeSlack {
   async close(): Promise<void> {
     this.waiters.rejectAll('FakeSlack closed');
     this.stopHanging();
+    this.socketMode.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -259,6 +267,10 @@ export class FakeSlack {
 
   private dispatch(method: string, args: Args, token: string | undefined): MethodResult {
     if (!token) return fail('not_authed');
+    if (method === 'apps.connections.open')
+      return token.startsWith('xapp-')
+        ? { ok: true, url: `${this.address.replace(/^http/, 'ws')}/socket?ticket=${this.calls.length}` }
+        : fail('not_allowed_token_type');
     if (!/^xox[bp]-/.test(token)) return fail('invalid_auth');
     const route = ROUTES[method];
     return route ? route(args, this.state) : fail('unknown_method');
