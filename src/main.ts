@@ -110,7 +110,9 @@ export async function start(env: Env): Promise<number> {
       return { ready: true, database: database.kind };
     }),
   );
-  const port = await http.listen(env.PORT, env.HOST);
+  // The sandbox has no login: alone, it listens on loopback unless HOST says otherwise.
+  const host = env.HOST ?? (sandbox && !realPlatform ? '127.0.0.1' : '0.0.0.0');
+  const port = await http.listen(env.PORT, host);
   try {
     for (const a of adapters) await a.start();
   } catch (err) {
@@ -127,9 +129,9 @@ export async function start(env: Env): Promise<number> {
       { url: `http://localhost:${port}/`, clock: realPlatform ? 'wall clock' : 'fast-forward enabled' },
       `sandbox: open http://localhost:${port}/ in a browser`,
     );
-    if (!['127.0.0.1', 'localhost', '::1'].includes(env.HOST))
+    if (!['127.0.0.1', 'localhost', '::1'].includes(host))
       logger.warn(
-        { host: env.HOST },
+        { host },
         'the sandbox lets anyone who reaches this port act as any person of the directory; set HOST=127.0.0.1 or TIERDESK_SANDBOX=off outside a trusted machine',
       );
   }

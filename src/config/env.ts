@@ -30,7 +30,8 @@ const baseEnvSchema = z.object({
     .transform(Number)
     .pipe(z.number().max(65_535, 'a port number 0–65535'))
     .default(3000),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  /** Unset: 127.0.0.1 when the sandbox runs alone (it has no login), else 0.0.0.0. */
+  HOST: z.string().min(1).optional(),
   TIERDESK_SANDBOX: z.enum(['auto', 'on', 'off']).default('auto'),
   TIERDESK_SANDBOX_SEED: z.string().min(1).default(DEFAULT_SANDBOX_SEED),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -25,7 +25,6 @@ describe('parseEnv', () => {
         TIERDESK_SANDBOX: 'auto',
         TIERDESK_SANDBOX_SEED: DEFAULT_SANDBOX_SEED,
         PORT: 3000,
-        HOST: '0.0.0.0',
         LOG_LEVEL: 'info',
         DATABASE_POOL_SIZE: 10,
         SLACK_CHANNEL_RATE: 1,
