@@ -66,6 +66,7 @@ async function screenshot(name: string) {
 
 async function actAs(person: string) {
   await page.selectOption('#persona', person);
+  await page.waitForSelector(`body[data-persona="${person}"]`);
 }
 
 async function openChannel(id: string) {
@@ -108,6 +109,10 @@ describe.skipIf(!haveBrowser)(`the sandbox in a real browser (${TEST_DB_KIND})`,
     expect(log).toContain('sandbox: open http://localhost:');
     await actAs('ines');
     await openChannel('northwind-support');
+    // A customer sees only the rooms of their own organization: no queues, no other customers, no DMs.
+    expect(
+      await page.locator('#sidebar [data-channel]').evaluateAll((els) => els.map((e) => e.dataset.channel)),
+    ).toEqual(['northwind-support']);
     await write('Dashboards are slow, queries time out after 30s since this morning');
     await page.waitForSelector('#messages .msg >> text=Dashboards are slow');
     await page.waitForSelector('#messages [data-open-thread]:text("1 reply")');
@@ -128,6 +133,10 @@ describe.skipIf(!haveBrowser)(`the sandbox in a real browser (${TEST_DB_KIND})`,
     await expect.poll(() => card(1).locator('[data-field="assignee"]').textContent()).toBe('Priya Raman');
     await screenshot('claimed');
 
+    await actAs('kofi'); // another organization: Inés's ticket is nowhere in Kofi's view
+    await expect.poll(() => page.locator('#messages').textContent()).not.toContain('Dashboards are slow');
+    await actAs('priya');
+    await openChannel('queue-enterprise');
     await card(1).locator('[data-open-customer-thread]').click();
     await page.waitForSelector('#thread:not([hidden]) >> text=Dashboards are slow');
     await write(

@@ -94,6 +94,54 @@ describe(`sandbox API (${TEST_DB_KIND})`, () => {
     });
   });
 
+  it("a customer's view holds only their organization's rooms, in the state and in the live stream", async () => {
+    const kofi = (await (await fetch(`${base}/sandbox/api/state?as=kofi`)).json()) as Awaited<
+      ReturnType<typeof state>
+    > & {
+      directMessages: unknown[];
+    };
+    expect(kofi.rooms.map((r) => r.id)).toEqual(['globex-support']);
+    expect(kofi.queues).toEqual([]);
+    expect(kofi.directMessages).toEqual([]);
+    expect(kofi.messages.filter((m) => m.channel !== 'globex-support')).toEqual([]);
+
+    const stream = await fetch(`${base}/sandbox/api/events?as=kofi`);
+    const reader = stream.body!.getReader();
+    let seen = '';
+    const reading = (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        seen += new TextDecoder().decode(value);
+      }
+    })();
+    await post('messages', {
+      as: 'ines',
+      channel: 'northwind-support',
+      text: 'Is anyone there? our export broke',
+      clientId: 'iso-00000001',
+    });
+    await post('messages', {
+      as: 'kofi',
+      channel: 'globex-support',
+      text: 'Shipments API returns 500 errors',
+      clientId: 'iso-00000002',
+    });
+    await eventually(() => expect(seen).toContain('Shipments API returns 500 errors'));
+    expect(seen).not.toContain('our export broke');
+    expect(seen).not.toContain('queue-');
+    await reader.cancel();
+    await reading.catch(() => {});
+
+    const intrude = await post('messages', {
+      as: 'kofi',
+      channel: 'northwind-support',
+      text: 'hello from Globex',
+      clientId: 'iso-00000003',
+    });
+    expect(intrude).toMatchObject({ status: 403, body: { error: 'not_your_channel' } });
+  });
+
   it('commands answer only the person who typed them, with the usage when malformed', async () => {
     const show = await post('messages', {
       as: 'kofi',

@@ -94,6 +94,26 @@ export function sandboxApi(c: SandboxApiDeps): Handler {
     throw new BadRequest(400, 'unknown_channel', `there is no channel "${channel}" in the sandbox`);
   }
 
+  /**
+   * What a person sees, as in a real shared workspace: staff see every channel; a customer only
+   * the rooms of their own organization (never the queues, other customers or staff DMs).
+   */
+  async function viewOf(handle: string | null) {
+    const people = await c.store.people();
+    const rooms = await c.store.rooms();
+    const viewer = handle === null ? null : (people.find((p) => p.id === handle) ?? null);
+    if (handle !== null && !viewer)
+      throw new BadRequest(400, 'unknown_person', `nobody in the directory is "${handle}" on the sandbox`);
+    const org = viewer?.organization ?? null;
+    const visibleRooms = org === null ? rooms : rooms.filter((r) => r.organization === org);
+    const roomIds = new Set(visibleRooms.map((r) => r.id));
+    const sees = (channel: string) => org === null || roomIds.has(channel);
+    return { people, rooms: visibleRooms, customer: org !== null, sees };
+  }
+
+  const asParam = (req: IncomingMessage) =>
+    new URL(req.url ?? '/', 'http://sandbox').searchParams.get('as') || null;
+
   const clockState = () => ({
     now: c.clock.instance.now(),
     offsetMs: c.clock.instance.offsetMs,
@@ -101,29 +121,30 @@ export function sandboxApi(c: SandboxApiDeps): Handler {
   });
 
   const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>> = {
-    'GET /sandbox/api/state': async (_req, res) => {
-      const [people, rooms, messages] = await Promise.all([
-        c.store.people(),
-        c.store.rooms(),
-        c.store.recent(HISTORY),
-      ]);
-      const staff = people.filter((p) => p.organization === null);
+    'GET /sandbox/api/state': async (req, res) => {
+      const view = await viewOf(asParam(req));
+      const messages = (await c.store.recent(HISTORY)).filter((m) => view.sees(m.channel));
+      const staff = view.people.filter((p) => p.organization === null);
       sendJson(res, 200, {
         clock: clockState(),
-        people,
-        rooms,
-        queues: queues(),
-        directMessages: staff.map((p) => ({ id: dmChannel(p.id), person: p.id, name: p.name })),
+        people: view.people,
+        rooms: view.rooms,
+        queues: view.customer ? [] : queues(),
+        directMessages: view.customer
+          ? []
+          : staff.map((p) => ({ id: dmChannel(p.id), person: p.id, name: p.name })),
         messages,
       });
     },
-    'GET /sandbox/api/events': async (_req, res) => {
-      c.hub.attach(res);
+    'GET /sandbox/api/events': async (req, res) => {
+      c.hub.attach(res, (await viewOf(asParam(req))).sees);
     },
     'POST /sandbox/api/messages': async (req, res) => {
       const body = parse(postSchema, await readJson(req));
       const p = await person(body.as);
       if (!body.text.startsWith('/')) await knownChannel(body.channel);
+      if (!(await viewOf(p.id)).sees(body.channel))
+        throw new BadRequest(403, 'not_your_channel', `${p.name} is not a member of ${body.channel}`);
       if (body.channel.startsWith('@') && body.channel !== dmChannel(p.id) && !body.text.startsWith('/'))
         throw new BadRequest(403, 'not_your_dm', 'you can only write in your own direct messages');
       const out = await postMessage(c, {

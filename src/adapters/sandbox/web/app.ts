@@ -473,7 +473,18 @@ function upsert(m: Message) {
   if (!old || (m.editedAt ?? m.createdAt) >= (old.editedAt ?? old.createdAt)) messages.set(m.id, m);
 }
 
+/** Whether the current persona sees a channel (the server filters too; this drops stragglers). */
+function visible(channel: string): boolean {
+  if (!state) return false;
+  return (
+    state.rooms.some((r) => r.id === channel) ||
+    state.queues.some((q) => q.id === channel) ||
+    state.directMessages.some((d) => d.id === channel)
+  );
+}
+
 function onMessage(m: Message) {
+  if (state && !visible(m.channel)) return;
   upsert(m);
   if (m.channel !== current) {
     unread.add(m.channel);
@@ -481,8 +492,19 @@ function onMessage(m: Message) {
   } else renderChannel();
 }
 
+const stateOf = (person: string) =>
+  api<State>('GET', person ? `state?as=${encodeURIComponent(person)}` : 'state');
+
+/** Loads what the current persona sees (choosing a persona first if none is stored). */
 async function load() {
-  state = await api<State>('GET', 'state');
+  let s = await stateOf(me);
+  if (!s.people.some((p) => p.id === me)) {
+    me = s.people.find((p) => p.organization)?.id ?? s.people[0]?.id ?? '';
+    localStorage.setItem('tierdesk.persona', me);
+    connect();
+    s = await stateOf(me);
+  }
+  state = s;
   setClock(state.clock);
   for (const m of state.messages) upsert(m);
   $('#fast-forward').hidden = !state.clock.controllable;
@@ -494,14 +516,20 @@ async function load() {
       state!.queues.some((q) => q.id === id) ||
       state!.directMessages.some((d) => d.id === id));
   if (!known(current)) current = known(saved) ? saved! : (state.rooms[0]?.id ?? state.queues[0]?.id ?? '');
+  unread.clear();
   renderSidebar();
   renderChannel();
+  document.body.dataset.persona = me;
   document.body.dataset.ready = 'true';
 }
 
+let events: EventSource | null = null;
+
+/** The live stream of what the current persona sees; reopened when the persona changes. */
 function connect() {
   const dot = $('#connection');
-  const events = new EventSource('/sandbox/api/events');
+  events?.close();
+  events = new EventSource(me ? `/sandbox/api/events?as=${encodeURIComponent(me)}` : '/sandbox/api/events');
   let dropped = false;
   events.onopen = () => {
     dot.className = 'connection live';
@@ -528,12 +556,16 @@ function main() {
   $<HTMLSelectElement>('#persona').addEventListener('change', (e) => {
     me = (e.target as HTMLSelectElement).value;
     localStorage.setItem('tierdesk.persona', me);
-    const p = meAsPerson();
-    if (p && !isStaff(p)) {
-      const room = state?.rooms.find((r) => r.organization === p.organization);
-      if (room) return selectChannel(room.id);
-    }
-    renderChannel();
+    // What is visible depends on who you are: start over with this person's view.
+    messages.clear();
+    connect();
+    void load().then(() => {
+      const p = meAsPerson();
+      if (p && !isStaff(p)) {
+        const room = state?.rooms.find((r) => r.organization === p.organization);
+        if (room && room.id !== current) selectChannel(room.id);
+      }
+    });
   });
   $('#thread-close').addEventListener('click', () => {
     openThread = null;
