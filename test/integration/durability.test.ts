@@ -54,10 +54,13 @@ describe(`durability (${TEST_DB_KIND})`, () => {
     await eventually(() => expect(fake.calls.filter(isPageCall).length).toBeGreaterThan(HANG_AFTER), 30_000);
     first.child.kill('SIGKILL');
     await first.exited;
+    // The kill really interrupted the burst: only HANG_AFTER pages were answered; the others that
+    // reached Slack were posted without their answer reaching the bot (how many depends on the
+    // urgent lane's concurrency; all of them, at worst, and the restart must still not repost).
+    const inDoubt = fake.unanswered;
     fake.stopHanging();
-    const beforeRestart = deliveredPageKeys(fake).length;
-    expect(beforeRestart).toBeGreaterThan(HANG_AFTER); // some were carried out but not answered
-    expect(beforeRestart).toBeLessThan(COUNT); // the kill really interrupted the burst
+    expect(inDoubt).toBeGreaterThan(0);
+    expect(deliveredPageKeys(fake).length).toBe(HANG_AFTER + inDoubt);
 
     const second = await startBotProcess({ fake, dataDir, databaseUrl: db?.url });
     bots.push(second);

@@ -142,6 +142,11 @@ export class FakeSlack {
     this.hang = { match, after };
   }
 
+  /** Calls carried out but not answered yet (see `hangAfter`). */
+  get unanswered(): number {
+    return this.held.length;
+  }
+
   /** Stop hanging; held answers are dropped (their clients are usually gone by then). */
   stopHanging(): void {
     this.hang = undefined;
