@@ -3,6 +3,8 @@ import { FakeSlack } from '../test/fakes/slack/fake-slack.js';
 
 const fake = await FakeSlack.start({ teamId: 'T0VENDOR01', botUserId: 'U0TIERDESK', botId: 'B0TIERDESK' });
 process.send?.({ type: 'ready', url: fake.url });
+// Never outlive the benchmark that forked it.
+process.on('disconnect', () => process.exit(0));
 let seen = 0;
 process.on('message', (m: { type: string }) => {
   if (m.type === 'pages') {

@@ -1,185 +1,103 @@
 /**
- * Ping lateness: N first-response deadlines fall within a window; each breach pages the on-call
- * engineer. Measures, for every page, the time from its deadline to its arrival at a fake Slack
- * Web API — through the real scheduler, SLA tick, escalation tick, outbox worker and Slack adapter.
+ * Figure 3, ping lateness: N first-response deadlines fall within one minute; each breach pages
+ * the on-call engineer by DM. Measures, for every page, the time from its deadline to its arrival
+ * at a fake Slack Web API (a process of its own) — through `tierdesk start` itself: its scheduler,
+ * SLA tick, escalation, outbox worker and Slack adapter.
  *
- *   npx tsx bench/ping-lateness.ts [--count 2000] [--window-ms 10000] [--database-url postgres://…]
+ * The tickets are opened beforehand through openTicket (15 minutes before their deadline, on a fake
+ * clock); their earlier warnings (50%, 75%) are emitted and marked sent before the bot starts, as
+ * they would have gone out minutes earlier in production, so the burst measured is the deadlines.
  */
-import { fork } from 'node:child_process';
-import { parseArgs } from 'node:util';
-import postgres from 'postgres';
-import { createSlackAdapter } from '../src/adapters/slack/slack-adapter.js';
-import type { AppDeps } from '../src/app/deps.js';
-import { importDirectory, syncPolicyRotations } from '../src/app/import-directory.js';
+import { sql } from 'drizzle-orm';
 import { openTicket } from '../src/app/open-ticket.js';
-import { MIGRATIONS_DIR } from '../src/config/env.js';
-import { loadImport } from '../src/config/import-file.js';
-import { OutboxWorker } from '../src/jobs/outbox-worker.js';
-import { Scheduler } from '../src/jobs/scheduler.js';
 import * as slaTick from '../src/jobs/sla-tick.js';
-import { createLogger } from '../src/logger.js';
-import { systemClock } from '../src/ports/clock.js';
-import { silentLogger } from '../src/ports/logger.js';
-import { openDatabase } from '../src/store/db.js';
-import { DrizzleStore } from '../src/store/store.js';
 import { FakeClock } from '../test/fakes/clock.js';
-import { EXAMPLE_DIRECTORY, examplePolicy } from '../test/support/app.js';
+import { appDeps, createBenchDatabase } from './lib/database.js';
+import { figure } from './lib/figure.js';
+import { percentile } from './lib/report.js';
+import { CUSTOMER, CUSTOMER_CHANNEL, CUSTOMER_TEAM, startBot, startFakeSlack } from './lib/slack.js';
 
-const { values } = parseArgs({
-  options: {
-    count: { type: 'string', default: '2000' },
-    'window-ms': { type: 'string', default: '10000' },
-    'database-url': { type: 'string' },
-  },
-});
-const COUNT = Number(values.count);
-const WINDOW = Number(values['window-ms']);
+const FIRST_RESPONSE_MS = 15 * 60_000; // Enterprise P1 in policy/example.yaml
 
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-async function main() {
-  let url = values['database-url'];
-  let admin: postgres.Sql | undefined;
-  const dbName = `tierdesk_bench_${process.pid}`;
-  if (url) {
-    admin = postgres(url, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database "${dbName}"`);
-    const u = new URL(url);
-    u.pathname = `/${dbName}`;
-    url = u.toString();
-  }
-  const database = await openDatabase({ url, dataDir: 'memory://', poolSize: 10 });
-  await database.migrate(MIGRATIONS_DIR);
-  const policy = examplePolicy();
-  const seedClock = new FakeClock(Date.now());
-  const seedDeps: AppDeps = {
-    store: new DrizzleStore(database.db),
-    clock: seedClock,
-    policy,
-    logger: silentLogger,
+figure(async (opts, progress) => {
+  const count = opts.quick ? 50 : 10_000;
+  const windowMs = opts.quick ? 2_000 : 60_000;
+  const db = await createBenchDatabase(opts.databaseUrl, 'pings');
+  const database = await db.open(16);
+  const clock = new FakeClock(Date.now());
+  const deps = appDeps(database, db.policy, clock);
+  const open = async (id: string, dueAt: number) => {
+    const r = await openTicket(
+      { ...deps, clock: { now: () => dueAt - FIRST_RESPONSE_MS } },
+      {
+        platform: 'slack',
+        channelId: CUSTOMER_CHANNEL,
+        messageId: `${CUSTOMER_CHANNEL}:${id}`,
+        threadRef: `1772000000.${id}`,
+        author: { externalId: CUSTOMER, displayName: 'Inés', workspaceId: CUSTOMER_TEAM, external: true },
+        text: `Production down: outage ${id}`,
+        trigger: 'message',
+      },
+    );
+    if (!r.ok || r.value.status !== 'opened') throw new Error('seed failed');
+    return r.value.ticket;
   };
-  const dir = loadImport(EXAMPLE_DIRECTORY, policy);
-  if (!dir.ok) throw new Error('directory');
-  await importDirectory(seedDeps, dir.value);
-  await syncPolicyRotations(seedDeps);
-
-  const seedStart = Date.now();
-  const estimate = COUNT * 25 + 10_000; // seeding time, so the first deadline falls after the bot runs
-  const firstDue = seedStart + estimate;
+  const parallel = async (n: number, fn: (i: number) => Promise<unknown>) => {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        for (let i = next++; i < n; i = next++) await fn(i);
+      }),
+    );
+  };
+  // Calibrate: how fast this machine opens tickets (these fall due tomorrow, outside the window).
+  const calStart = performance.now();
+  const calibration = opts.quick ? 30 : 200;
+  await parallel(calibration, (i) => open(`cal-${i}`, Date.now() + 86_400_000));
+  const msPerTicket = (performance.now() - calStart) / calibration;
+  // Seeding, then emitting the warnings (about as long again), then starting the bot.
+  const firstDue = Date.now() + Math.ceil(2.5 * count * msPerTicket) + (opts.quick ? 4_000 : 15_000);
   const due = new Map<number, number>();
-  for (let i = 0; i < COUNT; i++) {
-    const d = firstDue + Math.floor((i * WINDOW) / COUNT);
-    seedClock.set(d - 15 * 60_000);
-    const r = await openTicket(seedDeps, {
-      platform: 'slack',
-      channelId: 'C0NORTHWND',
-      messageId: `C0NORTHWND:bench-${i}`,
-      threadRef: `1772463600.${String(i).padStart(6, '0')}`,
-      author: { externalId: 'U0INESNW01', displayName: 'Inés', workspaceId: 'T0NORTHWND', external: true },
-      text: `Production down: outage ${i}`,
-      trigger: 'message',
-    });
-    if (!r.ok || r.value.status !== 'opened') throw new Error('seed');
-    due.set(r.value.ticket.id, r.value.ticket.sla.clocks.first_response!.dueAt!);
-  }
-  // As in production, the earlier warnings (50%, 75%) went out minutes ago: emit them now and mark
-  // their messages delivered, so the measured burst is the deadlines alone.
-  seedClock.set(Date.now());
-  await slaTick.run(seedDeps, seedClock.now());
-  const { sql: rawSql } = await import('drizzle-orm');
-  await database.db.execute(rawSql.raw("update outbox set status = 'sent', sent_at = now()"));
-  if (Date.now() > firstDue - 1000)
-    console.warn('seeding took longer than planned; the first deadlines are already past');
-
-  const fake = fork(new URL('./fake-slack-process.ts', import.meta.url).pathname, {
-    execArgv: ['--import', 'tsx'],
+  await parallel(count, async (i) => {
+    const at = firstDue + Math.floor((i * windowMs) / count);
+    const t = await open(`ping-${i}`, at);
+    due.set(t.id, at);
+    if (i % 500 === 0) progress((0.3 * i) / count);
   });
-  const fakeUrl = await new Promise<string>((r) => fake.once('message', (m: { url: string }) => r(m.url)));
-  const pages = () =>
-    new Promise<Array<{ key: string; text: string; at: number }>>((r) => {
-      fake.once('message', (m: { pages: Array<{ key: string; text: string; at: number }> }) => r(m.pages));
-      fake.send({ type: 'pages' });
-    });
-  const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
-  const deps: AppDeps = {
-    store: new DrizzleStore(database.db),
-    clock: systemClock,
-    policy,
-    logger,
-    platforms: ['slack'],
-  };
-  let worker: OutboxWorker | null = null;
-  const adapter = await createSlackAdapter(
-    {
-      mode: 'http',
-      botToken: 'xoxb-bench',
-      signingSecret: '0123456789abcdef0123456789abcdef',
-      appToken: null,
-      apiUrl: fakeUrl,
-      channelRate: 1e6,
-    },
-    { deps, logger: silentLogger, wake: () => worker?.wake() },
-  );
-  worker = new OutboxWorker(deps, new Map([['slack', adapter.delivery]]));
-  const scheduler = new Scheduler(deps, [], () => worker?.wake());
-  worker.start();
-  scheduler.start();
-
-  const arrivals = new Map<number, number>();
-  const deadline = firstDue + WINDOW + 120_000;
-  while (arrivals.size < COUNT && Date.now() < deadline) {
-    for (const p of await pages()) {
-      const id = Number(/#(\d+) /.exec(p.text)?.[1]);
-      if (!arrivals.has(id)) arrivals.set(id, p.at);
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  await scheduler.stop();
-  await worker.stop();
-  const { sql } = await import('drizzle-orm');
-  const raw = await database.db.execute(
-    sql.raw(
-      "select ticket_id, extract(epoch from created_at)*1000 as c, extract(epoch from sent_at)*1000 as s from outbox where idempotency_key like 'esc:%:dm:%'",
-    ),
-  );
-  const rowsOf = (Array.isArray(raw) ? raw : (raw as unknown as { rows: unknown[] }).rows) as Array<{
-    ticket_id: number;
-    c: string;
-    s: string;
-  }>;
-  const enq = rowsOf.map((r) => Number(r.c) - due.get(Number(r.ticket_id))!).sort((a, b) => a - b);
-  const send = rowsOf.map((r) => Number(r.s) - Number(r.c)).sort((a, b) => a - b);
-  console.error(
-    JSON.stringify({
-      enqueueLateP50: pct(enq, 50),
-      enqueueLateP99: pct(enq, 99),
-      sendP50: pct(send, 50),
-      sendP99: pct(send, 99),
-    }),
-  );
-  fake.send({ type: 'stop' });
+  clock.set(Date.now());
+  while ((await slaTick.run(deps, clock.now())).tickets > 0) clock.set(Date.now());
+  await database.db.execute(sql`update outbox set status = 'sent', sent_at = now() where status = 'pending'`);
   await database.close();
-  if (admin) {
-    await admin.unsafe(`drop database if exists "${dbName}" with (force)`);
-    await admin.end();
+
+  const fake = await startFakeSlack();
+  const arrivals = new Map<number, number>();
+  const giveUp = firstDue + windowMs + 120_000;
+  let bot: Awaited<ReturnType<typeof startBot>> | null = null;
+  let seededLate = false;
+  try {
+    bot = await startBot(db, fake.url);
+    seededLate = Date.now() > firstDue - 1000;
+    while (arrivals.size < count && Date.now() < giveUp) {
+      for (const p of await fake.pages()) {
+        const id = Number(/#(\d+) /.exec(p.text)?.[1]);
+        if (due.has(id) && !arrivals.has(id)) arrivals.set(id, p.at);
+      }
+      progress(0.3 + (0.7 * arrivals.size) / count);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  } finally {
+    await bot?.stop();
+    await fake.stop();
+    await db.drop();
   }
   const late = [...arrivals].map(([id, at]) => at - due.get(id)!).sort((a, b) => a - b);
-  const result = {
-    database: url ? 'postgres' : 'pglite',
-    deadlines: COUNT,
-    windowMs: WINDOW,
+  return {
+    deadlines: count,
+    windowMs,
     delivered: late.length,
-    p50Ms: pct(late, 50),
-    p99Ms: pct(late, 99),
-    maxMs: late.at(-1),
+    p50Ms: percentile(late, 50),
+    p99Ms: percentile(late, 99),
+    maxMs: late.at(-1) ?? Number.NaN,
+    seededLate,
   };
-  console.log(JSON.stringify(result));
-  process.exit(late.length === COUNT ? 0 : 1);
-}
-
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
 });

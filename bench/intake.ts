@@ -1,0 +1,125 @@
+/**
+ * Figure 1, intake throughput (and figure 5's peak RSS): customer messages → triaged, routed
+ * tickets with their card queued in the outbox, 16 in flight, through the real Slack adapter: a
+ * signed event_callback POSTed to Bolt's HTTPReceiver on the bot's HTTP server, Bolt's middleware,
+ * the adapter's message handler and the openTicket use case, on the driver and pool `tierdesk start`
+ * uses. A ticket counts when the adapter signals it opened (its transaction committed).
+ *
+ * Ceiling: one-row INSERT … ON CONFLICT DO NOTHING into an indexed table, same driver, same pool,
+ * same concurrency.
+ */
+import { sql } from 'drizzle-orm';
+import { createSlackAdapter } from '../src/adapters/slack/slack-adapter.js';
+import { createHttpServer } from '../src/http/server.js';
+import { silentLogger } from '../src/ports/logger.js';
+import { appDeps, createBenchDatabase, DEFAULT_POOL, rows } from './lib/database.js';
+import { figure } from './lib/figure.js';
+import { customerMessage, postSigned, SIGNING_SECRET, startFakeSlack } from './lib/slack.js';
+
+export const CONCURRENCY = 16;
+
+const TEXTS = [
+  'Production down: the payments api returns 502 for every order',
+  'SSO login fails for all our users since this morning',
+  'How do I export last month’s invoices as CSV?',
+  'Shipment webhooks arrive twice, our ledger sync double-books them',
+  'Dashboard is slow, reports take a minute to load',
+];
+
+/** Runs `count` operations with at most `concurrency` in flight; resolves with ops per second. */
+async function closedLoop(count: number, concurrency: number, op: (i: number) => Promise<unknown>) {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < count; i = next++) await op(i);
+    }),
+  );
+  return count / ((performance.now() - started) / 1000);
+}
+
+/** A counting semaphore released by the adapter's "ticket opened" signal. */
+function openedSignal() {
+  let credits = 0;
+  let opened = 0;
+  const waiting: Array<() => void> = [];
+  return {
+    get opened() {
+      return opened;
+    },
+    signal() {
+      opened += 1;
+      const w = waiting.shift();
+      if (w) w();
+      else credits += 1;
+    },
+    next(): Promise<void> {
+      if (credits > 0) {
+        credits -= 1;
+        return Promise.resolve();
+      }
+      return new Promise((r) => waiting.push(r));
+    },
+  };
+}
+
+figure(async (opts, progress) => {
+  const count = opts.quick ? 100 : 20_000;
+  const warmup = opts.quick ? 30 : 500;
+  const db = await createBenchDatabase(opts.databaseUrl, 'intake');
+  const database = await db.open(DEFAULT_POOL);
+  const fake = await startFakeSlack();
+  try {
+    await database.db.execute(
+      sql`create table bench_ceiling (id bigint generated always as identity primary key, k text not null, v text not null, at timestamptz not null default now())`,
+    );
+    await database.db.execute(sql`create unique index bench_ceiling_k on bench_ceiling (k)`);
+    const insert = (i: number) =>
+      database.db.execute(
+        sql`insert into bench_ceiling (k, v) values (${`key-${i}`}, ${TEXTS[Math.abs(i) % TEXTS.length]!}) on conflict do nothing`,
+      );
+    await closedLoop(warmup, CONCURRENCY, (i) => insert(-1 - i));
+    const ceilingPerSecond = await closedLoop(count, CONCURRENCY, insert);
+    progress(0.3);
+
+    const signal = openedSignal();
+    const deps = appDeps(database, db.policy, { now: () => Date.now() });
+    const adapter = await createSlackAdapter(
+      {
+        mode: 'http',
+        botToken: 'xoxb-bench',
+        signingSecret: SIGNING_SECRET,
+        appToken: null,
+        apiUrl: fake.url,
+        channelRate: 1e6,
+      },
+      { deps, logger: silentLogger, wake: () => signal.signal() },
+    );
+    const http = createHttpServer(silentLogger);
+    adapter.mount(http);
+    const port = await http.listen(0, '127.0.0.1');
+    const endpoint = new URL(`http://127.0.0.1:${port}/slack/events`);
+    const intake = async (i: number) => {
+      const status = await postSigned(endpoint, customerMessage(`${TEXTS[i % TEXTS.length]} (${i})`).body);
+      if (status !== 200) throw new Error(`endpoint answered ${status}`);
+      await signal.next();
+      if (i % 500 === 0) progress(0.3 + (0.7 * i) / count);
+    };
+    await closedLoop(warmup, CONCURRENCY, intake);
+    const perSecond = await closedLoop(count, CONCURRENCY, intake);
+    const peakRssMb = process.resourceUsage().maxRSS / 1024;
+    await http.close();
+
+    const [made] = await rows<{ tickets: string; cards: string }>(
+      database,
+      "select (select count(*) from tickets) as tickets, (select count(*) from outbox where idempotency_key like 'ticket:%:card:%') as cards",
+    );
+    if (Number(made!.tickets) !== count + warmup || Number(made!.cards) !== count + warmup)
+      throw new Error(`expected ${count + warmup} tickets and cards, found ${JSON.stringify(made)}`);
+    return { count, concurrency: CONCURRENCY, perSecond, ceilingPerSecond, peakRssMb };
+  } finally {
+    await database.close();
+    await fake.stop();
+    await db.drop();
+  }
+});

@@ -1,0 +1,184 @@
+/** Driving Slack's side: a fake Web API in its own process, signed event posts, the bot as a process. */
+import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { resolve } from 'node:path';
+import { PACKAGE_ROOT } from '../../src/config/env.js';
+import { eventCallback, messageEvent, signSlackRequest } from '../../test/fakes/slack/signed-request.js';
+
+export const SIGNING_SECRET = '0123456789abcdef0123456789abcdef';
+export const VENDOR_TEAM = 'T0VENDOR01';
+/** Northwind's linked channel and its customer (Slack Connect user from Northwind's workspace). */
+export const CUSTOMER_CHANNEL = 'C0NORTHWND';
+export const CUSTOMER = 'U0INESNW01';
+export const CUSTOMER_TEAM = 'T0NORTHWND';
+
+export interface FakeSlackProcess {
+  url: string;
+  /** Pages (DM postMessage calls carrying an escalation key) that arrived since the last call. */
+  pages(): Promise<Array<{ key: string; text: string; at: number }>>;
+  stop(): Promise<void>;
+}
+
+/** The fake Slack Web API in a process of its own, so it never shares the measured event loop. */
+export async function startFakeSlack(): Promise<FakeSlackProcess> {
+  const child = fork(new URL('../fake-slack-process.ts', import.meta.url).pathname, {
+    execArgv: ['--import', 'tsx'],
+  });
+  const url = await new Promise<string>((r) => child.once('message', (m: { url: string }) => r(m.url)));
+  return {
+    url,
+    pages: () =>
+      new Promise((r) => {
+        child.once('message', (m: { pages: Array<{ key: string; text: string; at: number }> }) => r(m.pages));
+        child.send({ type: 'pages' });
+      }),
+    stop: () =>
+      new Promise((r) => {
+        child.once('exit', () => r());
+        child.send({ type: 'stop' });
+      }),
+  };
+}
+
+let seq = 0;
+const runId = `${process.pid.toString(36)}${Date.now().toString(36)}`;
+
+/** A unique Slack ts (seconds.micro). */
+export function uniqueTs(): string {
+  seq += 1;
+  return `${1_772_000_000 + Math.floor(seq / 1_000_000)}.${String(seq % 1_000_000).padStart(6, '0')}`;
+}
+
+/** event_callback body of a customer's new top-level message in the linked channel (opens a ticket). */
+export function customerMessage(text: string, ts = uniqueTs()): { body: string; ts: string } {
+  const event = messageEvent({
+    channel: CUSTOMER_CHANNEL,
+    user: CUSTOMER,
+    user_team: CUSTOMER_TEAM,
+    team: CUSTOMER_TEAM,
+    text,
+    ts,
+  });
+  return { body: eventCallback({ teamId: VENDOR_TEAM, event, eventId: `Ev${runId}${seq}` }), ts };
+}
+
+/** event_callback body of any event. */
+export function callback(event: Record<string, unknown>): string {
+  seq += 1;
+  return eventCallback({ teamId: VENDOR_TEAM, event, eventId: `Ev${runId}${seq}` });
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+
+/** POSTs a signed body to the endpoint on a kept-alive connection; resolves with the HTTP status. */
+export function postSigned(url: URL, body: string, headers: Record<string, string> = {}): Promise<number> {
+  const signed = signSlackRequest(SIGNING_SECRET, body, Math.floor(Date.now() / 1000));
+  return new Promise((ok, fail) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          ...signed,
+          ...headers,
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => ok(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', fail);
+    req.end(body);
+  });
+}
+
+export interface BotProcess {
+  child: ChildProcess;
+  /** http://127.0.0.1:PORT/slack/events */
+  endpoint: URL;
+  /** Resident set size now, from /proc (bytes). */
+  rss(): number;
+  stop(): Promise<void>;
+}
+
+/** Waits for the bot's ready log line; resolves with the port. */
+export function readyPort(child: ChildProcess, timeoutMs = 60_000): Promise<number> {
+  return new Promise((ok, fail) => {
+    let out = '';
+    const timer = setTimeout(() => fail(new Error(`not ready after ${timeoutMs} ms:\n${out}`)), timeoutMs);
+    let ready = false;
+    child.stdout?.on('data', (d: Buffer) => {
+      if (ready) return; // keep draining the pipe, stop keeping the text
+      out += d;
+      const m = /tierdesk ready on http:\/\/localhost:(\d+)/.exec(out);
+      if (m) {
+        ready = true;
+        out = '';
+        clearTimeout(timer);
+        ok(Number(m[1]));
+      }
+    });
+    child.stderr?.on('data', (d: Buffer) => {
+      if (!ready) out += d;
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      if (!ready) fail(new Error(`bot exited (${code}) before ready:\n${out}`));
+    });
+  });
+}
+
+/** Environment of a `tierdesk start` on the given database with Slack pointed at the fake. */
+export function botEnv(db: { url: string | undefined; dataDir: string }, slackUrl: string | null) {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const k of Object.keys(env))
+    if (/^(SLACK_|DISCORD_|DATABASE_|TIERDESK_|LOG_LEVEL$|PORT$|HOST$)/.test(k)) delete env[k];
+  // The default log level (info), as `npm start` runs.
+  Object.assign(env, { PORT: '0', HOST: '127.0.0.1' });
+  if (db.url) env.DATABASE_URL = db.url;
+  else env.TIERDESK_DATA_DIR = db.dataDir;
+  if (slackUrl) {
+    env.SLACK_BOT_TOKEN = 'xoxb-bench';
+    env.SLACK_SIGNING_SECRET = SIGNING_SECRET;
+    env.SLACK_API_URL = slackUrl;
+    env.SLACK_CHANNEL_RATE = '1000'; // the most the config allows
+  }
+  return env;
+}
+
+/** `tierdesk start` (the real composition root) as a process of its own. */
+export async function startBot(
+  db: { url: string | undefined; dataDir: string },
+  slackUrl: string,
+): Promise<BotProcess> {
+  const child = spawn(process.execPath, [resolve(PACKAGE_ROOT, 'bin/tierdesk.js'), 'start'], {
+    env: botEnv(db, slackUrl),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // Never outlive the figure, even when it fails.
+  process.once('exit', () => child.kill('SIGKILL'));
+  const port = await readyPort(child);
+  return {
+    child,
+    endpoint: new URL(`http://127.0.0.1:${port}/slack/events`),
+    rss: () => rssOf(child.pid!),
+    stop: () =>
+      new Promise((r) => {
+        if (child.exitCode !== null) return r();
+        child.once('exit', () => r());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** VmRSS of a process (bytes), from /proc. */
+export function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb * 1024;
+}
