@@ -1,6 +1,3 @@
-import { createDiscordAdapter } from './adapters/discord/discord-adapter.js';
-import { createSandboxAdapter } from './adapters/sandbox/sandbox-adapter.js';
-import { createSlackAdapter } from './adapters/slack/slack-adapter.js';
 import type { AppDeps } from './app/deps.js';
 import { syncPolicyRotations } from './app/import-directory.js';
 import { discordSettings, type Env, MIGRATIONS_DIR, slackSettings } from './config/env.js';
@@ -75,15 +72,25 @@ export async function start(env: Env): Promise<number> {
     void scheduler?.tick();
   };
   try {
-    if (slack) adapters.push(await createSlackAdapter(slack, { deps, logger, wake }));
-    if (discord) adapters.push(createDiscordAdapter(discord, { deps, logger, wake }));
-    if (sandboxClock)
+    // Each adapter (and its SDK: Bolt, discord.js, esbuild) is loaded only when configured; an
+    // unused SDK would cost tens of MB of memory and start-up time.
+    if (slack) {
+      const { createSlackAdapter } = await import('./adapters/slack/slack-adapter.js');
+      adapters.push(await createSlackAdapter(slack, { deps, logger, wake }));
+    }
+    if (discord) {
+      const { createDiscordAdapter } = await import('./adapters/discord/discord-adapter.js');
+      adapters.push(createDiscordAdapter(discord, { deps, logger, wake }));
+    }
+    if (sandboxClock) {
+      const { createSandboxAdapter } = await import('./adapters/sandbox/sandbox-adapter.js');
       adapters.push(
         createSandboxAdapter(
           { seedFile: env.TIERDESK_SANDBOX_SEED, clockControllable: !realPlatform },
           { deps, db: database.db, logger, clock: sandboxClock, wake },
         ),
       );
+    }
   } catch (err) {
     logger.error({ err: (err as Error).message }, 'a chat adapter could not start; not starting');
     await database.close();

@@ -25,8 +25,6 @@ export function inviteUrl(applicationId: string): string {
   return `https://discord.com/oauth2/authorize?${q}`;
 }
 
-export const DEPLOY_USAGE = 'usage: tierdesk discord deploy-commands [--guild GUILD_ID]';
-
 /**
  * Registers /ticket, /support and /oncall with Discord: globally (may take up to an hour to show)
  * or for one guild (immediately). Bulk overwrite, so running it again is harmless.

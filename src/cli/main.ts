@@ -1,10 +1,12 @@
 import { parseEnv } from '../config/env.js';
 import { formatProblem, loadPolicy } from '../config/policy.js';
-import { DEPLOY_USAGE, deployCommands } from './discord-deploy.js';
 import { runImport } from './import.js';
 import { type CliIo, processIo, UsageError } from './io.js';
 import { runMigrate } from './migrate.js';
 import { SLA_DUE_USAGE, slaDue } from './sla-due.js';
+
+// discord.js is loaded only for `discord deploy-commands`, not by every command (start included).
+const DEPLOY_USAGE = 'usage: tierdesk discord deploy-commands [--guild GUILD_ID]';
 
 export const USAGE = `usage: tierdesk <command>
 
@@ -72,6 +74,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         const env = envOrExit(io);
         if (!env.ok) return 1;
         try {
+          const { deployCommands } = await import('./discord-deploy.js');
           return await deployCommands(rest.slice(1), env.env, io);
         } catch (e) {
           if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { build } from 'esbuild';
+import { PACKAGE_ROOT } from '../../config/env.js';
 
-const WEB = fileURLToPath(new URL('./web/', import.meta.url));
+/** From the package root, so it holds for the sources and for the compiled dist/ alike. */
+const WEB = `${resolve(PACKAGE_ROOT, 'src/adapters/sandbox/web')}/`;
 
 export interface SandboxAssets {
   html: string;
