@@ -79,21 +79,15 @@ async function attempt(
   }
 }
 
-async function record(
+/** Records a failed attempt: retry later with backoff, or give up (dead) when it cannot succeed. */
+async function recordFailure(
   uow: UnitOfWork,
   deps: AppDeps,
   m: ClaimedMessage,
-  req: DeliveryRequest,
-  outcome: DeliveryOutcome,
+  outcome: Extract<DeliveryOutcome, { ok: false }>,
   opts: DeliveryOptions,
   now: number,
 ) {
-  if (outcome.ok) {
-    await uow.outbox.markSent(m.id, { ref: outcome.ref }, now);
-    if (m.body.kind === 'ticket_card' && outcome.ref && !req.card?.existingRef)
-      await uow.tickets.setCardRef(m.body.ticketId, outcome.ref);
-    return;
-  }
   const f = outcome.failure;
   const dead = f.kind === 'permanent' || m.attempts >= opts.maxAttempts;
   if (dead)
@@ -137,9 +131,21 @@ export async function deliverDue(
   );
   const t2 = performance.now();
   const now = deps.clock.now();
-  await deps.store.transaction((uow) =>
-    Promise.all(claimed.map((m, i) => record(uow, deps, m, requests[i]!, outcomes[i]!, opts, now))),
-  );
+  await deps.store.transaction(async (uow) => {
+    const sent: Array<{ id: number; result: Record<string, unknown> }> = [];
+    const writes: Promise<void>[] = [];
+    for (const [i, m] of claimed.entries()) {
+      const outcome = outcomes[i]!;
+      if (!outcome.ok) {
+        writes.push(recordFailure(uow, deps, m, outcome, opts, now));
+        continue;
+      }
+      sent.push({ id: m.id, result: { ref: outcome.ref } });
+      if (m.body.kind === 'ticket_card' && outcome.ref && !requests[i]!.card?.existingRef)
+        writes.push(uow.tickets.setCardRef(m.body.ticketId, outcome.ref));
+    }
+    await Promise.all([uow.outbox.markSent(sent, now), ...writes]);
+  });
   const sent = outcomes.filter((o) => o.ok).length;
   deps.logger.debug(
     {

@@ -10,6 +10,9 @@ class Lane {
   private wakeUp: (() => void) | null = null;
   private woken = false;
   private loop: Promise<void> | null = null;
+  /** The last round found work: more is probably waiting. */
+  private backlog = false;
+  private idleWaiters: Array<() => void> = [];
 
   constructor(
     private readonly lane: OutboxLane,
@@ -17,7 +20,27 @@ class Lane {
     private readonly deliveries: ReadonlyMap<Platform, ChatDelivery>,
     private readonly opts: DeliveryOptions & { idleMs: number },
     private readonly running: () => boolean,
+    /** Awaited before each round: lets a more urgent lane have the process first. */
+    private readonly yieldTo: (() => Promise<void>) | null = null,
   ) {}
+
+  /** Resolves once this lane has no backlog, or after `maxMs` (so a waiting lane never starves). */
+  drained(maxMs: number): Promise<void> {
+    if (!this.backlog || !this.running()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, maxMs);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.idleWaiters.push(done);
+    });
+  }
+
+  private setBacklog(backlog: boolean): void {
+    this.backlog = backlog;
+    if (!backlog) for (const w of this.idleWaiters.splice(0)) w();
+  }
 
   start(): void {
     this.loop = this.run();
@@ -30,6 +53,7 @@ class Lane {
 
   done(): Promise<void> {
     this.wake();
+    this.setBacklog(false);
     return this.loop ?? Promise.resolve();
   }
 
@@ -37,7 +61,9 @@ class Lane {
     while (this.running()) {
       this.woken = false;
       try {
+        if (this.yieldTo) await this.yieldTo();
         const round = await deliverDue(this.deps, this.deliveries, this.opts, this.lane);
+        this.setBacklog(round.claimed > 0);
         if (round.claimed > 0) continue;
         const next = await nextDeliveryAt(this.deps, this.deliveries, this.lane);
         const wait =
@@ -46,6 +72,7 @@ class Lane {
             : Math.min(this.opts.idleMs, Math.max(0, next - this.deps.clock.now()));
         await this.sleep(wait);
       } catch (err) {
+        this.setBacklog(false);
         this.deps.logger.error({ err, lane: this.lane }, 'outbox round failed');
         await this.sleep(this.opts.idleMs);
       }
@@ -65,10 +92,15 @@ class Lane {
   }
 }
 
+/** How long the normal lane defers to a backlog of pages before it takes a round anyway. */
+const URGENT_FIRST_MAX_MS = 2_000;
+
 /**
  * Delivers the outbox continuously: right after a change (wake), and at the next due retry. Two
- * lanes run side by side, so pages (urgent) never wait behind a round of card edits. State lives
- * in Postgres, so any replica can run one and a restart loses nothing.
+ * lanes, so pages (urgent) never wait behind a round of card edits; while pages are backed up (a
+ * flood of breaches), the normal lane defers to them (up to 2 s a round), because on a busy
+ * process every notice and card edit delivered is CPU a page did not get. State lives in
+ * Postgres, so any replica can run one and a restart loses nothing.
  */
 export class OutboxWorker {
   private running = false;
@@ -79,9 +111,16 @@ export class OutboxWorker {
     private readonly deliveries: ReadonlyMap<Platform, ChatDelivery>,
     opts: DeliveryOptions & { idleMs: number } = { ...DEFAULT_DELIVERY, idleMs: 1000 },
   ) {
-    this.lanes = (['urgent', 'normal'] as const).map(
-      (l) => new Lane(l, deps, deliveries, opts, () => this.running),
+    const urgent = new Lane('urgent', deps, deliveries, opts, () => this.running);
+    const normal = new Lane(
+      'normal',
+      deps,
+      deliveries,
+      opts,
+      () => this.running,
+      () => urgent.drained(URGENT_FIRST_MAX_MS),
     );
+    this.lanes = [urgent, normal];
   }
 
   start(): void {

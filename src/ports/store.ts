@@ -231,7 +231,8 @@ export interface OutboxRepository {
     leaseMs: number,
     lane: OutboxLane,
   ): Promise<ClaimedMessage[]>;
-  markSent(id: number, result: Record<string, unknown>, at: number): Promise<void>;
+  /** Marks delivered messages sent, all in one statement (a delivery round's successes). */
+  markSent(sent: Array<{ id: number; result: Record<string, unknown> }>, at: number): Promise<void>;
   /** Schedules another attempt at `retryAt`, or gives up (`dead`) after too many. */
   markFailed(
     id: number,
