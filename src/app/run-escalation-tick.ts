@@ -76,18 +76,23 @@ function eventOf(a: EscalationAction): TicketEvent {
   }
 }
 
-/** Evaluates one escalation and carries out its actions, in the caller's transaction. */
-export async function stepEscalation(
+export interface EscalationStep {
+  events: TicketEvent[];
+  /** Pages (DMs), queue mentions and notices; no card refresh (the caller adds one). */
+  messages: OutboundMessage[];
+}
+
+/**
+ * Evaluates one escalation of an active ticket and saves its new state; returns the events and
+ * messages its actions lead to, for the caller to write with its own (one insert each).
+ */
+export async function evaluateEscalationStep(
   uow: UnitOfWork,
   e: EscalationRecord,
+  t: TicketRecord,
   now: number,
   books: Map<string, Promise<RecipientBook>>,
-): Promise<void> {
-  const t = await uow.tickets.get(e.ticketId);
-  if (!t || !isActive(t.status)) {
-    if (e.state.status === 'active') await uow.escalations.save(e.id, stopEscalation(e.state, now), now);
-    return;
-  }
+): Promise<EscalationStep> {
   const snap = t.policySnapshot;
   // Rotations, overrides and identities are the same for every ticket of a chain within one tick.
   const cacheKey = JSON.stringify(snap.chain);
@@ -110,8 +115,6 @@ export async function stepEscalation(
     now,
   );
   await uow.escalations.save(e.id, d.state, now);
-  if (d.actions.length === 0) return;
-  await uow.events.append(t.id, d.actions.map(eventOf), now, null);
   const messages = d.actions.flatMap((a) =>
     a.type === 'page'
       ? pageMessages(t, e, a, book, now)
@@ -123,10 +126,28 @@ export async function stepEscalation(
           )
         : [],
   );
+  return { events: d.actions.map(eventOf), messages };
+}
+
+/** Evaluates one escalation and carries out its actions, in the caller's transaction. */
+export async function stepEscalation(
+  uow: UnitOfWork,
+  e: EscalationRecord,
+  now: number,
+  books: Map<string, Promise<RecipientBook>>,
+): Promise<void> {
+  const t = await uow.tickets.get(e.ticketId);
+  if (!t || !isActive(t.status)) {
+    if (e.state.status === 'active') await uow.escalations.save(e.id, stopEscalation(e.state, now), now);
+    return;
+  }
+  const step = await evaluateEscalationStep(uow, e, t, now, books);
+  if (step.events.length === 0) return;
+  await uow.events.append(t.id, step.events, now, null);
   // The ticket row is only read: use cases lock ticket then escalation, so locking the ticket here
   // (after the escalation) could deadlock, and writing it could undo a concurrent claim. The card is
   // rendered from the ticket as it is at delivery, so a refresh needs no ticket change.
-  await uow.outbox.enqueue([...messages, ...cardMessage(t, `esc:${e.id}:${now}`)], t.id, now);
+  await uow.outbox.enqueue([...step.messages, ...cardMessage(t, `esc:${e.id}:${now}`)], t.id, now);
 }
 
 /**

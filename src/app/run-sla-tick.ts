@@ -1,8 +1,9 @@
 import { evaluateSla } from '../domain/sla/evaluate.js';
+import { isActive } from '../domain/ticket.js';
 import type { TicketRecord, UnitOfWork } from '../ports/store.js';
 import type { AppDeps } from './deps.js';
 import type { RecipientBook } from './escalation-recipients.js';
-import { stepEscalation } from './run-escalation-tick.js';
+import { evaluateEscalationStep } from './run-escalation-tick.js';
 import { slaConsequences } from './sla-consequences.js';
 import { cardMessage, slaEvents } from './ticket-change.js';
 
@@ -20,12 +21,29 @@ async function evaluateTicket(
     updatedAt: now,
   });
   const consequences = await slaConsequences(uow, saved, ev.actions, now);
-  await uow.events.append(t.id, [...slaEvents(ev.actions), ...consequences.events], now, null);
+  // A chain started by this breach pages now, in the same transaction as the breach itself; its
+  // events and messages are written with the breach's (one insert each, one card refresh).
+  const steps = isActive(saved.status)
+    ? await Promise.all(consequences.started.map((e) => evaluateEscalationStep(uow, e, saved, now, books)))
+    : [];
+  const paging = steps.flatMap((s) => s.messages);
+  // The page's mention in the queue says the clock breached: the separate breach notice would repeat it.
+  const queueHeard = paging.some((m) => m.key.endsWith(':queue'));
+  const notices = queueHeard
+    ? consequences.messages.filter((m) => !BREACH_NOTICE.test(m.key))
+    : consequences.messages;
+  await uow.events.append(
+    t.id,
+    [...slaEvents(ev.actions), ...consequences.events, ...steps.flatMap((s) => s.events)],
+    now,
+    null,
+  );
   const refresh = ev.actions.length > 0 ? cardMessage(saved) : [];
-  await uow.outbox.enqueue([...consequences.messages, ...refresh], t.id, now);
-  // A chain started by this breach pages now, in the same transaction as the breach itself.
-  for (const e of consequences.started) await stepEscalation(uow, e, now, books);
+  await uow.outbox.enqueue([...notices, ...paging, ...refresh], t.id, now);
 }
+
+/** Outbox keys of the queue notices "… breached" (see sla-consequences). */
+const BREACH_NOTICE = /^ticket:\d+:sla:[a-z_]+:breach:/;
 
 /**
  * One batch of the SLA tick: the tickets whose next check is due, locked with SKIP LOCKED so
