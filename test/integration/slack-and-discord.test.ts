@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshTs, messageEvent } from '../fakes/slack/slack-events.js';
 import { TEST_DB_KIND } from '../support/database.js';
 import { D, type DiscordBot, startDiscordBot } from '../support/discord-bot.js';
 import { eventually } from '../support/eventually.js';
-import { NORTHWIND_TEAM, type SlackBot, startSlackBot } from '../support/slack-bot.js';
+import { inesWrites, type SlackBot, startSlackBot } from '../support/slack-bot.js';
 
 let slack: SlackBot;
 let discord: DiscordBot;
@@ -18,19 +17,7 @@ afterAll(async () => {
 
 describe(`one organization on Slack and Discord (${TEST_DB_KIND})`, () => {
   it('feeds one ticket system: one policy, one set of clocks, cards on each platform, one directory', async () => {
-    const ts = freshTs();
-    const text = 'Dashboards are slow, queries time out';
-    slack.fake.addMessage('C0NORTHWND', { ts, user: 'U0INESNW01', text });
-    await slack.event(
-      messageEvent({
-        channel: 'C0NORTHWND',
-        user: 'U0INESNW01',
-        text,
-        ts,
-        team: NORTHWIND_TEAM,
-        user_team: NORTHWIND_TEAM,
-      }),
-    );
+    await slack.event(inesWrites(slack.fake, 'Dashboards are slow, queries time out'));
     await eventually(async () => expect(await slack.app.rows('select id from tickets')).toHaveLength(1));
     discord.fake.messageCreate({
       channelId: D.northwind,

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_IDS } from '../../src/adapters/slack/render.js';
-import { freshTs, messageEvent } from '../fakes/slack/slack-events.js';
 import { TEST_DB_KIND } from '../support/database.js';
 import { eventually } from '../support/eventually.js';
-import { NORTHWIND_TEAM, type SlackBot, startSlackBot } from '../support/slack-bot.js';
+import { inesWrites, type SlackBot, startSlackBot } from '../support/slack-bot.js';
 import { advanceAndTick } from '../support/worker.js';
 
 let bot: SlackBot;
@@ -29,19 +28,7 @@ function dmTexts(user: string) {
 
 describe(`escalation through Slack (${TEST_DB_KIND})`, () => {
   it('pages the on-call engineer by DM and in the queue, re-escalates to the lead, and Acknowledge stops it', async () => {
-    const ts = freshTs();
-    const text = 'Production down: payments api outage for all customers';
-    bot.fake.addMessage('C0NORTHWND', { ts, user: 'U0INESNW01', text });
-    await bot.event(
-      messageEvent({
-        channel: 'C0NORTHWND',
-        user: 'U0INESNW01',
-        text,
-        ts,
-        team: NORTHWIND_TEAM,
-        user_team: NORTHWIND_TEAM,
-      }),
-    );
+    await bot.event(inesWrites(bot.fake, 'Production down: payments api outage for all customers'));
     await eventually(async () => expect(await bot.app.rows('select id from tickets')).toHaveLength(1));
     await bot.drained();
 

@@ -4,12 +4,11 @@ import type { OutboxWorker } from '../../src/jobs/outbox-worker.js';
 import type { ChatAdapter } from '../../src/ports/adapter.js';
 import { silentLogger } from '../../src/ports/logger.js';
 import { FakeSlack } from '../fakes/slack/fake-slack.js';
-import { freshTs, messageEvent } from '../fakes/slack/slack-events.js';
 import { eventCallback, slashCommand } from '../fakes/slack/slack-payloads.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { TEST_DB_KIND } from '../support/database.js';
 import { eventually } from '../support/eventually.js';
-import { NORTHWIND_TEAM, VENDOR_TEAM } from '../support/slack-bot.js';
+import { inesWrites, VENDOR_TEAM } from '../support/slack-bot.js';
 import { startTestWorker } from '../support/worker.js';
 
 let fake: FakeSlack;
@@ -42,16 +41,7 @@ afterAll(async () => {
 });
 
 function customerMessage(text: string) {
-  const ts = freshTs();
-  fake.addMessage('C0NORTHWND', { ts, user: 'U0INESNW01', text });
-  const event = messageEvent({
-    channel: 'C0NORTHWND',
-    user: 'U0INESNW01',
-    text,
-    ts,
-    team: NORTHWIND_TEAM,
-    user_team: NORTHWIND_TEAM,
-  });
+  const event = inesWrites(fake, text);
   return JSON.parse(eventCallback({ teamId: VENDOR_TEAM, event, isExtSharedChannel: true })) as Record<
     string,
     unknown

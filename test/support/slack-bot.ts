@@ -11,6 +11,7 @@ import {
   postSigned,
   slashCommand,
 } from '../fakes/slack/signed-request.js';
+import { freshTs, messageEvent } from '../fakes/slack/slack-events.js';
 import { createTestApp, type TestApp } from './app.js';
 import { startTestWorker } from './worker.js';
 
@@ -151,4 +152,20 @@ export async function startSlackBot(shared?: { app: TestApp; fake: FakeSlack }):
       await app.db.drop();
     },
   };
+}
+
+/**
+ * Inés of Northwind (a Slack Connect customer) writes `text` in the linked channel: the message is
+ * stored in the fake Slack and its `message` event returned, ready to send.
+ */
+export function inesWrites(fake: FakeSlack, text: string, ts = freshTs()) {
+  fake.addMessage('C0NORTHWND', { ts, user: 'U0INESNW01', text });
+  return messageEvent({
+    channel: 'C0NORTHWND',
+    user: 'U0INESNW01',
+    text,
+    ts,
+    team: NORTHWIND_TEAM,
+    user_team: NORTHWIND_TEAM,
+  });
 }

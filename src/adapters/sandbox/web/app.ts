@@ -2,96 +2,14 @@
 // on-call engineer's direct messages and the fast-forward control. Everything is rendered with
 // textContent (never innerHTML), so nothing a user types can run as markup.
 
-interface Person {
-  id: string;
-  name: string;
-  roles: string[];
-  organization: string | null;
-}
-interface Room {
-  id: string;
-  organization: string;
-  tier: string;
-}
-interface Clock {
-  clock: 'first_response' | 'next_update' | 'resolution';
-  state: 'running' | 'paused' | 'met' | 'breached' | 'stopped';
-  dueAt: number | null;
-  text: string;
-}
-interface Card {
-  ticketId: number;
-  subject: string;
-  excerpt: string;
-  organization: string;
-  tierLabel: string;
-  priority: string;
-  domain: string;
-  status: string;
-  queueLabel: string;
-  requesterName: string;
-  assignee: { name: string } | null;
-  customerThread: { channelId: string; threadRef: string | null };
-  clocks: Clock[];
-  reasons: string[];
-  escalation: { level: string | null; status: string } | null;
-}
-interface Message {
-  id: number;
-  channel: string;
-  threadId: number | null;
-  author: string;
-  text: string;
-  payload: { card?: Card; actions?: string[]; mentions?: string[] } | null;
-  ticketId: number | null;
-  createdAt: number;
-  editedAt: number | null;
-}
-interface ClockState {
-  now: number;
-  offsetMs: number;
-  controllable: boolean;
-}
-interface State {
-  clock: ClockState;
-  people: Person[];
-  rooms: Room[];
-  queues: Array<{ id: string; label: string }>;
-  directMessages: Array<{ id: string; person: string; name: string }>;
-  messages: Message[];
-}
-interface Reply {
-  ok: boolean;
-  text: string;
-}
+import { api, send } from './api.js';
+import { cardView } from './card.js';
+import { clockText, fmtTime } from './clocks.js';
+import { $, h } from './dom.js';
+import { personas, sidebar } from './sidebar.js';
+import type { Clock, ClockState, Message, Person, Reply, State } from './types.js';
 
 const BOT = 'tierdesk';
-const PRIORITIES = ['P1', 'P2', 'P3', 'P4'];
-const CLOCK_LABEL: Record<Clock['clock'], string> = {
-  first_response: 'First response',
-  next_update: 'Next update',
-  resolution: 'Resolution',
-};
-
-const $ = <T extends HTMLElement>(sel: string) => {
-  const el = document.querySelector<T>(sel);
-  if (!el) throw new Error(`missing ${sel}`);
-  return el;
-};
-
-function h<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attrs: Record<string, string> = {},
-  ...children: Array<Node | string | null>
-): HTMLElementTagNameMap[K] {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'class') el.className = v;
-    else el.setAttribute(k, v);
-  }
-  for (const c of children) if (c !== null) el.append(c);
-  return el;
-}
 
 // ---- state ----
 
@@ -115,73 +33,11 @@ const personName = (id: string) =>
 const meAsPerson = () => state?.people.find((p) => p.id === me) ?? null;
 const isStaff = (p: Person | null) => p !== null && p.organization === null;
 
-// ---- API ----
-
-async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`/sandbox/api/${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? null : JSON.stringify(body),
-  });
-  const json = (await res.json()) as T & { message?: string };
-  if (!res.ok) throw new Error(json.message ?? `HTTP ${res.status}`);
-  return json;
-}
-
-/** Posts with the same client id until the server has it: a retry never doubles a message. */
-async function send(channel: string, threadId: number | null, text: string): Promise<{ ephemeral?: Reply }> {
-  const clientId = crypto.randomUUID();
-  let lastError: unknown;
-  for (let attempt = 0; attempt < 4; attempt++) {
-    try {
-      return await api('POST', 'messages', { as: me, channel, threadId, text, clientId });
-    } catch (err) {
-      lastError = err;
-      if (!(err instanceof TypeError)) break; // an answer from the server: don't retry
-      await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
-    }
-  }
-  throw lastError;
-}
-
-// ---- time formatting ----
-
-function fmtTime(ms: number): string {
-  return new Date(ms).toLocaleString(undefined, {
-    weekday: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-  });
-}
-
-function fmtSpan(ms: number): string {
-  const s = Math.max(0, Math.floor(ms / 1000));
-  const d = Math.floor(s / 86_400);
-  const hh = Math.floor((s % 86_400) / 3600);
-  const mm = Math.floor((s % 3600) / 60);
-  const ss = s % 60;
-  if (d > 0) return `${d} d ${hh} h`;
-  if (hh > 0) return `${hh} h ${String(mm).padStart(2, '0')} min`;
-  return `${mm} min ${String(ss).padStart(2, '0')} s`;
-}
-
-/** A card clock as words at the sandbox's "now": moves every second. */
-function clockText(c: Clock): { text: string; cls: string } {
-  const label = CLOCK_LABEL[c.clock];
-  if (c.state === 'met')
-    return { text: `${label}: ${c.text.includes('late') ? 'met (late)' : 'met'}`, cls: 'met' };
-  if (c.state === 'stopped') return { text: `${label}: no longer applies`, cls: 'stopped' };
-  if (c.state === 'paused' || c.dueAt === null) return { text: `${label}: paused`, cls: 'paused' };
-  const left = c.dueAt - sandboxNow();
-  if (left <= 0) return { text: `${label}: breached ${fmtSpan(-left)} ago`, cls: 'breached' };
-  return { text: `${label}: due in ${fmtSpan(left)}`, cls: left < 5 * 60_000 ? 'at-risk' : 'running' };
-}
-
 function tickClocks() {
   $('#clock-now').textContent = fmtTime(sandboxNow());
   for (const el of document.querySelectorAll<HTMLElement>('[data-clock]')) {
     const c = JSON.parse(el.dataset.clock ?? '{}') as Clock;
-    const { text, cls } = clockText(c);
+    const { text, cls } = clockText(c, sandboxNow());
     if (el.textContent !== text) el.textContent = text;
     el.className = `clock ${cls}`;
   }
@@ -195,102 +51,7 @@ function channelKind(id: string): 'room' | 'queue' | 'dm' {
 }
 
 function renderSidebar() {
-  if (!state) return;
-  const nav = $('#sidebar');
-  nav.replaceChildren();
-  const link = (id: string, label: string, sub: string | null) => {
-    const a = h('button', { type: 'button', class: 'chan', 'data-channel': id }, label);
-    if (sub) a.append(h('small', {}, sub));
-    if (id === current) a.classList.add('active');
-    if (unread.has(id)) a.append(h('span', { class: 'badge', 'aria-label': 'unread' }, '●'));
-    a.addEventListener('click', () => selectChannel(id));
-    return a;
-  };
-  nav.append(h('h3', {}, 'Customer channels'));
-  for (const r of state.rooms) nav.append(link(r.id, `# ${r.id}`, `${r.organization} · ${r.tier}`));
-  nav.append(h('h3', {}, 'Support queues'));
-  for (const q of state.queues) nav.append(link(q.id, `# ${q.id}`, q.label));
-  nav.append(h('h3', {}, 'Direct messages'));
-  for (const d of state.directMessages) nav.append(link(d.id, `@ ${d.name}`, null));
-}
-
-function renderPersonas() {
-  if (!state) return;
-  const sel = $<HTMLSelectElement>('#persona');
-  sel.replaceChildren();
-  const staff = h('optgroup', { label: 'Support team' });
-  const customers = h('optgroup', { label: 'Customers' });
-  for (const p of state.people) {
-    const roles = p.roles.filter((r) => r !== 'customer').join(', ');
-    const label = p.organization ? `${p.name} — ${p.organization}` : `${p.name} — ${roles || 'staff'}`;
-    (p.organization ? customers : staff).append(h('option', { value: p.id }, label));
-  }
-  sel.append(customers, staff);
-  if (!state.people.some((p) => p.id === me)) me = state.people.find((p) => p.organization)?.id ?? '';
-  sel.value = me;
-}
-
-function cardView(m: Message, card: Card): HTMLElement {
-  const el = h('article', {
-    class: `card prio-${card.priority} status-${card.status}`,
-    'data-card': String(card.ticketId),
-  });
-  el.append(
-    h(
-      'div',
-      { class: 'card-title' },
-      `#${card.ticketId} · ${card.tierLabel} · ${card.priority} · ${card.domain}`,
-    ),
-    h('div', { class: 'card-subject' }, card.subject),
-  );
-  if (card.excerpt && card.excerpt !== card.subject) el.append(h('blockquote', {}, card.excerpt));
-  const facts = h('dl', { class: 'facts' });
-  const fact = (k: string, v: string, key: string) =>
-    facts.append(h('dt', {}, k), h('dd', { 'data-field': key }, v));
-  fact('Organization', card.organization, 'organization');
-  fact('Requester', card.requesterName, 'requester');
-  fact('Status', card.status.replaceAll('_', ' '), 'status');
-  fact('Assignee', card.assignee?.name ?? 'unclaimed', 'assignee');
-  if (card.escalation)
-    fact('Escalation', `${card.escalation.level ?? ''} ${card.escalation.status}`.trim(), 'escalation');
-  el.append(facts);
-  const clocks = h('ul', { class: 'clocks' });
-  for (const c of card.clocks) {
-    const li = h('li', { 'data-clock': JSON.stringify(c), 'data-kind': c.clock });
-    const shown = clockText(c);
-    li.textContent = shown.text;
-    li.className = `clock ${shown.cls}`;
-    clocks.append(li);
-  }
-  el.append(clocks);
-  if (card.reasons.length) el.append(h('p', { class: 'why' }, `Why here: ${card.reasons.join('; ')}`));
-  const actions = h('div', { class: 'actions' });
-  const button = (action: string, label: string) => {
-    const b = h('button', { type: 'button', 'data-action': action }, label);
-    b.addEventListener('click', () => void act(action, card.ticketId, '', m.channel));
-    actions.append(b);
-  };
-  button('claim', 'Claim');
-  button('escalate', 'Escalate');
-  button('resolve', 'Resolve');
-  const prio = h('select', { 'data-action': 'priority', 'aria-label': 'Priority' });
-  for (const p of PRIORITIES) prio.append(h('option', { value: p }, p));
-  prio.value = card.priority;
-  prio.addEventListener('change', () => void act('priority', card.ticketId, prio.value, m.channel));
-  actions.append(prio);
-  const open = h(
-    'button',
-    { type: 'button', class: 'link', 'data-open-customer-thread': '' },
-    'Customer thread →',
-  );
-  open.addEventListener('click', () => {
-    selectChannel(card.customerThread.channelId);
-    const root = Number(card.customerThread.threadRef);
-    if (Number.isSafeInteger(root)) showThread(root);
-  });
-  actions.append(open);
-  el.append(actions);
-  return el;
+  if (state) sidebar(state, current, unread, selectChannel);
 }
 
 function messageView(m: Message, inThread: boolean): HTMLElement {
@@ -309,7 +70,17 @@ function messageView(m: Message, inThread: boolean): HTMLElement {
     ),
   );
   const card = m.payload?.card;
-  if (card) el.append(cardView(m, card));
+  if (card)
+    el.append(
+      cardView(card, sandboxNow(), {
+        act: (action, value) => void act(action, card.ticketId, value, m.channel),
+        openCustomerThread: () => {
+          selectChannel(card.customerThread.channelId);
+          const root = Number(card.customerThread.threadRef);
+          if (Number.isSafeInteger(root)) showThread(root);
+        },
+      }),
+    );
   else {
     const mentions = (m.payload?.mentions ?? []).map((u) => `@${personName(u)}`).join(' ');
     el.append(h('div', { class: 'text' }, mentions ? `${mentions} ${m.text}` : m.text));
@@ -427,7 +198,7 @@ function wireComposer(formSel: string, where: 'channel' | 'thread') {
     if (!text) return;
     area.value = '';
     try {
-      const r = await send(current, where === 'thread' ? openThread : null, text);
+      const r = await send(me, current, where === 'thread' ? openThread : null, text);
       if (r.ephemeral) ephemeral(where, r.ephemeral);
     } catch (err) {
       area.value = text; // nothing is lost: the text comes back to try again
@@ -508,7 +279,7 @@ async function load() {
   setClock(state.clock);
   for (const m of state.messages) upsert(m);
   $('#fast-forward').hidden = !state.clock.controllable;
-  renderPersonas();
+  personas(state.people, me);
   const saved = localStorage.getItem('tierdesk.channel');
   const known = (id: string | null) =>
     id !== null &&

@@ -1,0 +1,64 @@
+// What the sandbox API sends the browser (see src/adapters/sandbox/api.ts and sandbox-store.ts).
+
+export interface Person {
+  id: string;
+  name: string;
+  roles: string[];
+  organization: string | null;
+}
+export interface Room {
+  id: string;
+  organization: string;
+  tier: string;
+}
+export interface Clock {
+  clock: 'first_response' | 'next_update' | 'resolution';
+  state: 'running' | 'paused' | 'met' | 'breached' | 'stopped';
+  dueAt: number | null;
+  text: string;
+}
+export interface Card {
+  ticketId: number;
+  subject: string;
+  excerpt: string;
+  organization: string;
+  tierLabel: string;
+  priority: string;
+  domain: string;
+  status: string;
+  queueLabel: string;
+  requesterName: string;
+  assignee: { name: string } | null;
+  customerThread: { channelId: string; threadRef: string | null };
+  clocks: Clock[];
+  reasons: string[];
+  escalation: { level: string | null; status: string } | null;
+}
+export interface Message {
+  id: number;
+  channel: string;
+  threadId: number | null;
+  author: string;
+  text: string;
+  payload: { card?: Card; actions?: string[]; mentions?: string[] } | null;
+  ticketId: number | null;
+  createdAt: number;
+  editedAt: number | null;
+}
+export interface ClockState {
+  now: number;
+  offsetMs: number;
+  controllable: boolean;
+}
+export interface State {
+  clock: ClockState;
+  people: Person[];
+  rooms: Room[];
+  queues: Array<{ id: string; label: string }>;
+  directMessages: Array<{ id: string; person: string; name: string }>;
+  messages: Message[];
+}
+export interface Reply {
+  ok: boolean;
+  text: string;
+}
