@@ -132,9 +132,12 @@ export interface StoredEvent {
 export interface TicketRepository {
   /** Inserts unless a ticket with the same origin exists; null then. */
   insert(t: NewTicket): Promise<TicketRecord | null>;
+  /** Inserts many in one statement; returns those inserted (an origin already present is skipped). */
+  insertMany(ts: NewTicket[]): Promise<TicketRecord[]>;
   /** `forUpdate` locks the row until the transaction ends. */
   get(id: number, opts?: { forUpdate?: boolean }): Promise<TicketRecord | null>;
   findByOrigin(platform: Platform, messageId: string): Promise<TicketRecord | null>;
+  findByOrigins(platform: Platform, messageIds: string[]): Promise<TicketRecord[]>;
   /** The ticket whose customer thread or card thread this is. */
   findByThread(
     platform: Platform,
@@ -158,16 +161,28 @@ export interface TicketRepository {
 
 export interface EventRepository {
   append(ticketId: number, events: TicketEvent[], at: number, actorId: number | null): Promise<void>;
+  /** Several tickets' events in one statement. */
+  appendMany(
+    entries: Array<{ ticketId: number; events: TicketEvent[]; actorId: number | null }>,
+    at: number,
+  ): Promise<void>;
   list(ticketId: number): Promise<StoredEvent[]>;
 }
 
 export interface MessageRepository {
   /** Null when a message with the same platform external id exists already. */
   insert(m: NewMessage): Promise<MessageRecord | null>;
+  /** Inserts many in one statement; returns those inserted. */
+  insertMany(ms: NewMessage[]): Promise<MessageRecord[]>;
   findByExternal(platform: Platform, externalId: string): Promise<MessageRecord | null>;
   edit(id: number, text: string, at: number): Promise<void>;
   markDeleted(id: number, at: number): Promise<void>;
   list(ticketId: number): Promise<MessageRecord[]>;
+}
+
+export interface Specialist {
+  person: PersonRecord;
+  skills: SkillRecord[];
 }
 
 export interface DirectoryRepository {
@@ -177,6 +192,8 @@ export interface DirectoryRepository {
   personById(id: number): Promise<PersonRecord | null>;
   personByHandle(handle: string): Promise<PersonRecord | null>;
   personByIdentity(platform: Platform, externalId: string): Promise<PersonRecord | null>;
+  /** People by their platform ids, in one query; ids nobody has are absent from the map. */
+  peopleByIdentities(platform: Platform, externalIds: string[]): Promise<Map<string, PersonRecord>>;
   identitiesOf(personId: number): Promise<IdentityRecord[]>;
   /** Creates a customer (and identity) seen for the first time; returns the existing one on a race. */
   ensureCustomer(input: {
@@ -186,8 +203,8 @@ export interface DirectoryRepository {
     displayName: string;
     organizationId: number;
   }): Promise<PersonRecord>;
-  /** People with a skill in the domain, with their skills. */
-  specialists(domain: string): Promise<Array<{ person: PersonRecord; skills: SkillRecord[] }>>;
+  /** For each domain, the people with a skill in it, with all their skills; one query. */
+  specialists(domains: string[]): Promise<Map<string, Specialist[]>>;
   peopleWithRole(role: Role): Promise<PersonRecord[]>;
 }
 
@@ -220,6 +237,11 @@ export interface ClaimedMessage {
 export interface OutboxRepository {
   /** Enqueues; a key already present is skipped (idempotent). */
   enqueue(messages: OutboundMessage[], ticketId: number | null, at: number): Promise<void>;
+  /** Several tickets' messages, with at most two statements whatever their number. */
+  enqueueMany(
+    entries: Array<{ messages: OutboundMessage[]; ticketId: number | null }>,
+    at: number,
+  ): Promise<void>;
   /**
    * Takes up to `limit` due messages for a lease of `leaseMs`: only the oldest pending message of
    * each ordering key (so a ticket's messages go out in order), skipping rows other workers hold.

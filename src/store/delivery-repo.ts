@@ -19,42 +19,70 @@ import { toDate } from './time.js';
 export class DrizzleOutboxRepository implements OutboxRepository {
   constructor(private readonly db: DbOrTx) {}
 
-  async enqueue(messages: OutboundMessage[], ticketId: number | null, at: number): Promise<void> {
-    const cards = messages.filter((m) => m.body.kind === 'ticket_card');
-    const others = messages.filter((m) => m.body.kind !== 'ticket_card');
-    if (others.length > 0)
-      await this.db
-        .insert(outbox)
-        .values(
-          others.map((m) => ({
-            idempotencyKey: m.key,
-            platform: m.platform,
-            orderingKey: m.orderingKey,
-            ticketId,
-            payload: m.body as unknown as Record<string, unknown>,
-            priority: m.priority === 'urgent' ? 0 : 1,
-            nextAttemptAt: new Date(at),
-            createdAt: new Date(at),
-          })),
-        )
-        .onConflictDoNothing({ target: outbox.idempotencyKey });
-    for (const m of cards) await this.enqueueCard(m, ticketId, at);
+  enqueue(messages: OutboundMessage[], ticketId: number | null, at: number): Promise<void> {
+    return this.enqueueMany([{ messages, ticketId }], at);
+  }
+
+  async enqueueMany(
+    entries: Array<{ messages: OutboundMessage[]; ticketId: number | null }>,
+    at: number,
+  ): Promise<void> {
+    const when = new Date(at);
+    const all = entries.flatMap(({ messages, ticketId }) => messages.map((m) => ({ m, ticketId })));
+    const others = all.filter(({ m }) => m.body.kind !== 'ticket_card');
+    const cards = all.filter(({ m }) => m.body.kind === 'ticket_card');
+    await Promise.all([
+      others.length > 0 ? this.enqueuePlain(others, when) : undefined,
+      cards.length > 0 ? this.enqueueCards(cards, when) : undefined,
+    ]);
+  }
+
+  private async enqueuePlain(rows: Array<{ m: OutboundMessage; ticketId: number | null }>, when: Date) {
+    await this.db
+      .insert(outbox)
+      .values(
+        rows.map(({ m, ticketId }) => ({
+          idempotencyKey: m.key,
+          platform: m.platform,
+          orderingKey: m.orderingKey,
+          ticketId,
+          payload: m.body as unknown as Record<string, unknown>,
+          priority: m.priority === 'urgent' ? 0 : 1,
+          nextAttemptAt: when,
+          createdAt: when,
+        })),
+      )
+      .onConflictDoNothing({ target: outbox.idempotencyKey });
   }
 
   /**
    * A card refresh is skipped when one for the same ticket is already waiting and not taken by a
    * worker: cards are rendered from the ticket at delivery, so the waiting one will show this change.
+   * All cards go in one statement.
    */
-  private async enqueueCard(m: OutboundMessage, ticketId: number | null, at: number): Promise<void> {
-    const when = new Date(at).toISOString();
-    const body = m.body as { ticketId: number };
+  private async enqueueCards(
+    cards: Array<{ m: OutboundMessage; ticketId: number | null }>,
+    at: Date,
+  ): Promise<void> {
+    const when = at.toISOString();
+    const rows = JSON.stringify(
+      cards.map(({ m, ticketId }) => ({
+        key: m.key,
+        platform: m.platform,
+        ordering_key: m.orderingKey,
+        ticket_id: ticketId,
+        payload: m.body,
+      })),
+    );
     await this.db.execute(sql`
       insert into outbox (idempotency_key, platform, ordering_key, ticket_id, payload, priority, next_attempt_at, created_at)
-      select ${m.key}, ${m.platform}, ${m.orderingKey}, ${ticketId}, ${JSON.stringify(m.body)}::jsonb, 1, ${when}::timestamptz, ${when}::timestamptz
+      select v.key, v.platform, v.ordering_key, v.ticket_id, v.payload, 1, ${when}::timestamptz, ${when}::timestamptz
+      from jsonb_to_recordset(${rows}::jsonb)
+        as v(key text, platform text, ordering_key text, ticket_id integer, payload jsonb)
       where not exists (
         select 1 from outbox o
-        where o.ordering_key = ${m.orderingKey} and o.status = 'pending'
-          and o.payload->>'kind' = 'ticket_card' and o.payload->>'ticketId' = ${String(body.ticketId)}
+        where o.ordering_key = v.ordering_key and o.status = 'pending'
+          and o.payload->>'kind' = 'ticket_card' and o.payload->>'ticketId' = v.payload->>'ticketId'
           and (o.locked_until is null or o.locked_until <= ${when}::timestamptz))
       on conflict (idempotency_key) do nothing`);
   }

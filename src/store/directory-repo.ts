@@ -6,10 +6,11 @@ import type {
   IdentityRecord,
   OrganizationRecord,
   PersonRecord,
-  SkillRecord,
+  Specialist,
 } from '../ports/store.js';
 import type { DbOrTx } from './db.js';
 import { channelLinks, identities, organizations, people, skills } from './schema/index.js';
+import { oneOf } from './sql.js';
 
 type OrgRow = typeof organizations.$inferSelect;
 type PersonRow = typeof people.$inferSelect;
@@ -81,12 +82,17 @@ export class DrizzleDirectoryRepository implements DirectoryRepository {
   }
 
   async personByIdentity(platform: Platform, externalId: string): Promise<PersonRecord | null> {
+    return (await this.peopleByIdentities(platform, [externalId])).get(externalId) ?? null;
+  }
+
+  async peopleByIdentities(platform: Platform, externalIds: string[]): Promise<Map<string, PersonRecord>> {
+    if (externalIds.length === 0) return new Map();
     const rows = await this.db
-      .select({ person: people })
+      .select({ externalId: identities.externalId, person: people })
       .from(identities)
       .innerJoin(people, eq(people.id, identities.personId))
-      .where(and(eq(identities.platform, platform), eq(identities.externalId, externalId)));
-    return rows[0] ? personFromRow(rows[0].person) : null;
+      .where(and(eq(identities.platform, platform), oneOf(identities.externalId, externalIds)));
+    return new Map(rows.map((r) => [r.externalId, personFromRow(r.person)]));
   }
 
   async identitiesOf(personId: number): Promise<IdentityRecord[]> {
@@ -131,23 +137,37 @@ export class DrizzleDirectoryRepository implements DirectoryRepository {
     return (await this.personByIdentity(input.platform, input.externalId)) ?? person;
   }
 
-  async specialists(domain: string): Promise<Array<{ person: PersonRecord; skills: SkillRecord[] }>> {
-    const holders = await this.db
-      .select({ personId: skills.personId })
+  async specialists(domains: string[]): Promise<Map<string, Specialist[]>> {
+    const out = new Map<string, Specialist[]>(domains.map((d) => [d, []]));
+    if (domains.length === 0) return out;
+    // Every skill of everyone holding a skill in any of the domains, in one query.
+    const rows = await this.db
+      .select({ person: people, skill: skills })
       .from(skills)
-      .where(eq(skills.domain, domain));
-    const ids = holders.map((h) => h.personId);
-    if (ids.length === 0) return [];
-    const [persons, allSkills] = await Promise.all([
-      this.db.select().from(people).where(inArray(people.id, ids)),
-      this.db.select().from(skills).where(inArray(skills.personId, ids)),
-    ]);
-    return persons.map((p) => ({
-      person: personFromRow(p),
-      skills: allSkills
-        .filter((s) => s.personId === p.id)
-        .map((s) => ({ personId: s.personId, domain: s.domain, level: s.level, tiers: s.tiers })),
-    }));
+      .innerJoin(people, eq(people.id, skills.personId))
+      .where(
+        inArray(
+          skills.personId,
+          this.db.select({ id: skills.personId }).from(skills).where(inArray(skills.domain, domains)),
+        ),
+      );
+    const byPerson = new Map<number, Specialist>();
+    for (const r of rows) {
+      let sp = byPerson.get(r.person.id);
+      if (!sp) {
+        sp = { person: personFromRow(r.person), skills: [] };
+        byPerson.set(r.person.id, sp);
+      }
+      sp.skills.push({
+        personId: r.skill.personId,
+        domain: r.skill.domain,
+        level: r.skill.level,
+        tiers: r.skill.tiers,
+      });
+    }
+    for (const sp of byPerson.values())
+      for (const d of new Set(sp.skills.map((k) => k.domain))) out.get(d)?.push(sp);
+    return out;
   }
 
   async peopleWithRole(role: Role): Promise<PersonRecord[]> {

@@ -5,6 +5,7 @@ import type { TicketStatus } from '../domain/ticket.js';
 import type { NewTicket, TicketRecord, TicketRepository } from '../ports/store.js';
 import type { DbOrTx } from './db.js';
 import { slaClocks, tickets } from './schema/index.js';
+import { oneOf } from './sql.js';
 import { toDate, toMs } from './time.js';
 
 type Row = typeof tickets.$inferSelect;
@@ -86,24 +87,29 @@ export class DrizzleTicketRepository implements TicketRepository {
   constructor(private readonly db: DbOrTx) {}
 
   async insert(t: NewTicket): Promise<TicketRecord | null> {
+    return (await this.insertMany([t]))[0] ?? null;
+  }
+
+  async insertMany(ts: NewTicket[]): Promise<TicketRecord[]> {
+    if (ts.length === 0) return [];
     const rows = await this.db
       .insert(tickets)
-      .values({
-        ...mutableColumns(t),
-        organizationId: t.organizationId,
-        originPlatform: t.origin.platform,
-        originChannelId: t.origin.channelId,
-        originMessageId: t.origin.messageId,
-        policySnapshot: t.policySnapshot,
-        createdAt: new Date(t.createdAt),
-      })
+      .values(
+        ts.map((t) => ({
+          ...mutableColumns(t),
+          organizationId: t.organizationId,
+          originPlatform: t.origin.platform,
+          originChannelId: t.origin.channelId,
+          originMessageId: t.origin.messageId,
+          policySnapshot: t.policySnapshot,
+          createdAt: new Date(t.createdAt),
+        })),
+      )
       .onConflictDoNothing({ target: [tickets.originPlatform, tickets.originMessageId] })
       .returning();
-    const row = rows[0];
-    if (!row) return null;
-    const record = ticketFromRow(row);
-    await this.projectClocks(record);
-    return record;
+    const records = rows.map(ticketFromRow);
+    await this.projectClocks(records);
+    return records;
   }
 
   async get(id: number, opts: { forUpdate?: boolean } = {}): Promise<TicketRecord | null> {
@@ -113,11 +119,16 @@ export class DrizzleTicketRepository implements TicketRepository {
   }
 
   async findByOrigin(platform: Platform, messageId: string): Promise<TicketRecord | null> {
+    return (await this.findByOrigins(platform, [messageId]))[0] ?? null;
+  }
+
+  async findByOrigins(platform: Platform, messageIds: string[]): Promise<TicketRecord[]> {
+    if (messageIds.length === 0) return [];
     const rows = await this.db
       .select()
       .from(tickets)
-      .where(and(eq(tickets.originPlatform, platform), eq(tickets.originMessageId, messageId)));
-    return rows[0] ? ticketFromRow(rows[0]) : null;
+      .where(and(eq(tickets.originPlatform, platform), oneOf(tickets.originMessageId, messageIds)));
+    return rows.map(ticketFromRow);
   }
 
   async findByThread(platform: Platform, channelId: string, threadRef: string) {
@@ -155,7 +166,7 @@ export class DrizzleTicketRepository implements TicketRepository {
       .where(eq(tickets.id, t.id))
       .returning();
     const record = ticketFromRow(rows[0]!);
-    await this.projectClocks(record);
+    await this.projectClocks([record]);
     return record;
   }
 
@@ -203,25 +214,27 @@ export class DrizzleTicketRepository implements TicketRepository {
   }
 
   /** Keeps sla_clocks (the reporting projection) equal to tickets.sla. */
-  private async projectClocks(t: TicketRecord): Promise<void> {
-    const values = CLOCK_KINDS.flatMap((kind) => {
-      const c = t.sla.clocks[kind];
-      if (!c) return [];
-      const paused = c.pauses.some((p) => p.to === null) ? 'yes' : 'no';
-      return [
-        {
-          ticketId: t.id,
-          kind,
-          startedAt: new Date(c.startedAt),
-          targetMs: c.targetMs,
-          dueAt: toDate(c.dueAt),
-          metAt: toDate(c.metAt),
-          breachedAt: toDate(c.breachedAt),
-          stoppedAt: toDate(c.stoppedAt),
-          paused,
-        },
-      ];
-    });
+  private async projectClocks(ts: TicketRecord[]): Promise<void> {
+    const values = ts.flatMap((t) =>
+      CLOCK_KINDS.flatMap((kind) => {
+        const c = t.sla.clocks[kind];
+        if (!c) return [];
+        const paused = c.pauses.some((p) => p.to === null) ? 'yes' : 'no';
+        return [
+          {
+            ticketId: t.id,
+            kind,
+            startedAt: new Date(c.startedAt),
+            targetMs: c.targetMs,
+            dueAt: toDate(c.dueAt),
+            metAt: toDate(c.metAt),
+            breachedAt: toDate(c.breachedAt),
+            stoppedAt: toDate(c.stoppedAt),
+            paused,
+          },
+        ];
+      }),
+    );
     if (values.length === 0) return;
     await this.db
       .insert(slaClocks)

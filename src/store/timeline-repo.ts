@@ -15,11 +15,20 @@ import { toMs } from './time.js';
 export class DrizzleEventRepository implements EventRepository {
   constructor(private readonly db: DbOrTx) {}
 
-  async append(ticketId: number, events: TicketEvent[], at: number, actorId: number | null): Promise<void> {
-    if (events.length === 0) return;
-    await this.db
-      .insert(ticketEvents)
-      .values(events.map(({ type, ...data }) => ({ ticketId, type, at: new Date(at), actorId, data })));
+  append(ticketId: number, events: TicketEvent[], at: number, actorId: number | null): Promise<void> {
+    return this.appendMany([{ ticketId, events, actorId }], at);
+  }
+
+  async appendMany(
+    entries: Array<{ ticketId: number; events: TicketEvent[]; actorId: number | null }>,
+    at: number,
+  ): Promise<void> {
+    const when = new Date(at);
+    const values = entries.flatMap(({ ticketId, events, actorId }) =>
+      events.map(({ type, ...data }) => ({ ticketId, type, at: when, actorId, data })),
+    );
+    if (values.length === 0) return;
+    await this.db.insert(ticketEvents).values(values);
   }
 
   async list(ticketId: number): Promise<StoredEvent[]> {
@@ -60,12 +69,17 @@ export class DrizzleMessageRepository implements MessageRepository {
   constructor(private readonly db: DbOrTx) {}
 
   async insert(m: NewMessage): Promise<MessageRecord | null> {
+    return (await this.insertMany([m]))[0] ?? null;
+  }
+
+  async insertMany(ms: NewMessage[]): Promise<MessageRecord[]> {
+    if (ms.length === 0) return [];
     const rows = await this.db
       .insert(ticketMessages)
-      .values({ ...m, createdAt: new Date(m.createdAt) })
+      .values(ms.map((m) => ({ ...m, createdAt: new Date(m.createdAt) })))
       .onConflictDoNothing()
       .returning();
-    return rows[0] ? messageFromRow(rows[0]) : null;
+    return rows.map(messageFromRow);
   }
 
   async findByExternal(platform: Platform, externalId: string): Promise<MessageRecord | null> {

@@ -101,6 +101,61 @@ describe(`open a ticket (${TEST_DB_KIND})`, () => {
     expect(await app.rows('select id from outbox')).toHaveLength(2);
   });
 
+  it('opens a flood arriving together in shared transactions, each message with its own outcome', async () => {
+    const burst: InboundMessage[] = Array.from({ length: 12 }, (_, i) =>
+      message(`Webhooks fail with 502 for order batch ${i}`, {
+        messageId: `1772463600.0003${String(i).padStart(2, '0')}`,
+        // Six first-time customers, each writing twice.
+        author: { externalId: `U0FLOOD00${i % 6}`, displayName: `Flood ${i % 6}`, workspaceId: 'T0NORTHWND' },
+      }),
+    );
+    const noise = [
+      message('hello', { channelId: 'C0NOTLINKD' }),
+      burst[3]!, // a platform retry of a message in the same burst
+    ];
+    const results = await Promise.all([...burst, ...noise].map((m) => openTicket(app.deps, m)));
+    const outcomes = results.map((r) => (r.ok ? r.value.status : r.error.code));
+    expect(outcomes).toEqual([...burst.map(() => 'opened'), 'ignored', 'duplicate']);
+    const opened = results
+      .slice(0, 12)
+      .map((r) => (r.ok && r.value.status === 'opened' ? r.value.ticket : null));
+    const retried = results[13]!;
+    expect(retried.ok && retried.value.status === 'duplicate' && retried.value.ticket.id).toBe(opened[3]!.id);
+    // One ticket, one customer message, two events and two outbox rows per message; one person per customer.
+    expect(await app.rows('select id from tickets')).toHaveLength(12);
+    expect(await app.rows('select id from ticket_messages')).toHaveLength(12);
+    expect(await app.rows('select id from ticket_events')).toHaveLength(24);
+    expect(await app.rows('select id from outbox')).toHaveLength(24);
+    expect(await app.rows("select id from people where handle like 'slack:U0FLOOD%'")).toHaveLength(6);
+    expect(await app.rows('select distinct ticket_id from sla_clocks')).toHaveLength(12);
+    // Each ticket's events point at its own message.
+    const mismatched = await app.rows(
+      `select e.id from ticket_events e join ticket_messages m on m.id = (e.data->>'messageId')::int
+       where e.type = 'message_added' and m.ticket_id <> e.ticket_id`,
+    );
+    expect(mismatched).toHaveLength(0);
+  });
+
+  it('a message the database refuses fails alone; the rest of its batch still opens', async () => {
+    // A real constraint, as an operator's check or a future migration might add one.
+    await app.rows(
+      "alter table tickets add constraint test_no_poison check (description not like '%POISON%') not valid",
+    );
+    try {
+      const texts = ['Webhooks fail with 502', 'POISON payload', 'SSO login fails for everyone'];
+      const results = await Promise.allSettled(
+        texts.map((t, i) => openTicket(app.deps, message(t, { messageId: `1772463600.00040${i}` }))),
+      );
+      expect(
+        results.map((r) => (r.status === 'fulfilled' && r.value.ok ? r.value.value.status : 'failed')),
+      ).toEqual(['opened', 'failed', 'opened']);
+      const rows = await app.rows<{ description: string }>('select description from tickets order by id');
+      expect(rows.map((r) => r.description)).toEqual([texts[0], texts[2]]);
+    } finally {
+      await app.rows('alter table tickets drop constraint test_no_poison');
+    }
+  });
+
   it('ignores unlinked channels and top-level staff messages; 🎫 on a staff message opens one', async () => {
     expect(await open('hello', { channelId: 'C0NOTLINKD' })).toEqual({
       status: 'ignored',

@@ -1,0 +1,6 @@
+import { type Column, eq, inArray, type SQL } from 'drizzle-orm';
+
+/** `column = v` for one value (the plan a single lookup gets), `column in (…)` for several. */
+export function oneOf<T>(column: Column, values: readonly T[]): SQL {
+  return values.length === 1 ? eq(column, values[0]) : inArray(column, values as T[]);
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { GroupCommit } from '../../../src/app/group-commit.js';
+
+/** A batch runner that records each batch it was given and fails any batch holding a 'poison' item. */
+function recorder(delayMs = 5) {
+  const batches: string[][] = [];
+  const run = async (items: string[]) => {
+    batches.push([...items]);
+    await new Promise((r) => setTimeout(r, delayMs));
+    if (items.includes('poison')) throw new Error('refused: poison');
+    return items.map((i) => i.toUpperCase());
+  };
+  return { batches, run };
+}
+
+describe('group commit', () => {
+  it('runs items submitted together as one batch, in order, each caller getting its own result', async () => {
+    const r = recorder();
+    const g = new GroupCommit(r.run, { maxBatch: 10, maxInFlight: 1 });
+    const out = await Promise.all(['a', 'b', 'c'].map((x) => g.submit(x)));
+    expect(out).toEqual(['A', 'B', 'C']);
+    expect(r.batches).toEqual([['a', 'b', 'c']]);
+  });
+
+  it('gathers what arrives while a batch is in flight into the next, up to maxBatch', async () => {
+    const r = recorder(20);
+    const g = new GroupCommit(r.run, { maxBatch: 3, maxInFlight: 1 });
+    const first = g.submit('a');
+    await new Promise((res) => setTimeout(res, 5));
+    const rest = ['b', 'c', 'd', 'e'].map((x) => g.submit(x));
+    expect(await Promise.all([first, ...rest])).toEqual(['A', 'B', 'C', 'D', 'E']);
+    expect(r.batches).toEqual([['a'], ['b', 'c', 'd'], ['e']]);
+  });
+
+  it('retries a failed batch one item at a time, so only the bad item fails', async () => {
+    const r = recorder();
+    const failures: number[] = [];
+    const g = new GroupCommit(r.run, {
+      maxBatch: 10,
+      maxInFlight: 1,
+      onBatchFailure: (_err, size) => failures.push(size),
+    });
+    const out = await Promise.allSettled(['a', 'poison', 'b'].map((x) => g.submit(x)));
+    expect(out.map((o) => (o.status === 'fulfilled' ? o.value : (o.reason as Error).message))).toEqual([
+      'A',
+      'refused: poison',
+      'B',
+    ]);
+    expect(failures).toEqual([3]);
+    expect(r.batches).toEqual([['a', 'poison', 'b'], ['a'], ['poison'], ['b']]);
+  });
+
+  it('under load, waits briefly for the callers of the last batch to come back instead of sending one alone', async () => {
+    const r = recorder(10);
+    const g = new GroupCommit(r.run, { maxBatch: 10, maxInFlight: 1, lingerMs: 15 });
+    await Promise.all(['a', 'b', 'c'].map((x) => g.submit(x)));
+    // The callers come back one after another, a few ms apart, as HTTP requests would.
+    const next = g.submit('d');
+    await new Promise((res) => setTimeout(res, 3));
+    const later = [g.submit('e'), g.submit('f')];
+    await Promise.all([next, ...later]);
+    expect(r.batches).toEqual([
+      ['a', 'b', 'c'],
+      ['d', 'e', 'f'],
+    ]);
+    // A lone item after a lone item does not wait.
+    await g.submit('g');
+    const started = performance.now();
+    await g.submit('h');
+    expect(r.batches.slice(-2)).toEqual([['g'], ['h']]);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+});
