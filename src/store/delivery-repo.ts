@@ -79,11 +79,15 @@ export class DrizzleOutboxRepository implements OutboxRepository {
       select v.key, v.platform, v.ordering_key, v.ticket_id, v.payload, 1, ${when}::timestamptz, ${when}::timestamptz
       from jsonb_to_recordset(${rows}::jsonb)
         as v(key text, platform text, ordering_key text, ticket_id integer, payload jsonb)
-      where not exists (
-        select 1 from outbox o
+      -- LIMIT 1 in a lateral subquery: one index probe per card, whatever the planner guesses of
+      -- the recordset's size (a plain NOT EXISTS turned into an anti-join over every pending row).
+      left join lateral (
+        select 1 as waiting from outbox o
         where o.ordering_key = v.ordering_key and o.status = 'pending'
           and o.payload->>'kind' = 'ticket_card' and o.payload->>'ticketId' = v.payload->>'ticketId'
-          and (o.locked_until is null or o.locked_until <= ${when}::timestamptz))
+          and (o.locked_until is null or o.locked_until <= ${when}::timestamptz)
+        limit 1) w on true
+      where w.waiting is null
       on conflict (idempotency_key) do nothing`);
   }
 
