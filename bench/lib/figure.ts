@@ -3,6 +3,7 @@
  * and timers never colour the next one's numbers, and memory is that of the figure alone.
  */
 import { fork } from 'node:child_process';
+import { startNodeFlags } from './slack.js';
 
 /** What every figure is given. */
 export interface FigureOptions {
@@ -49,7 +50,7 @@ export function runFigure<T>(
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const child = fork(new URL(file, import.meta.url).pathname, {
-      execArgv: ['--import', 'tsx'],
+      execArgv: [...startNodeFlags(), '--import', 'tsx'],
       env: { ...process.env, TIERDESK_BENCH_OPTS: JSON.stringify(opts) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

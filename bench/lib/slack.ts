@@ -151,15 +151,31 @@ export function botEnv(db: { url: string | undefined; dataDir: string }, slackUr
   return env;
 }
 
-/** `tierdesk start` (the real composition root) as a process of its own. */
+/**
+ * The Node flags `npm start` gives the bot (heap sizing, see package.json), so that a bot the bench
+ * starts, and a figure process that runs the adapter itself, run as `npm start` would run them.
+ */
+export function startNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(resolve(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
+    scripts: { start: string };
+  };
+  const words = pkg.scripts.start.split(/\s+/);
+  return words.slice(words.indexOf('node') + 1, words.indexOf('bin/tierdesk.js'));
+}
+
+/** `tierdesk start` (the real composition root) as a process of its own, with `npm start`'s Node flags. */
 export async function startBot(
   db: { url: string | undefined; dataDir: string },
   slackUrl: string,
 ): Promise<BotProcess> {
-  const child = spawn(process.execPath, [resolve(PACKAGE_ROOT, 'bin/tierdesk.js'), 'start'], {
-    env: botEnv(db, slackUrl),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...startNodeFlags(), resolve(PACKAGE_ROOT, 'bin/tierdesk.js'), 'start'],
+    {
+      env: botEnv(db, slackUrl),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   // Never outlive the figure, even when it fails.
   process.once('exit', () => child.kill('SIGKILL'));
   const port = await readyPort(child);
