@@ -3,10 +3,41 @@ import type { TicketRecord } from '../ports/store.js';
 
 /** Customer-facing sentences. Times are shown in the tier calendar's zone, with the zone named. */
 
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The calendar day of an instant in a zone ("2026-03-02"), with one cached formatter per zone. */
+function localDay(ms: number, zone: string): string {
+  let f = dayFormats.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone: zone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    dayFormats.set(zone, f);
+  }
+  return f.format(ms);
+}
+
+/**
+ * Formatting a zoned time with luxon costs about 0.1 ms, and every ticket opened, reply and warning
+ * formats one. The text depends only on the zone, the minute and whether it falls on today, so
+ * answers are kept (a bounded cache: a flood's deadlines share a few hundred minutes).
+ */
+const formatted = new Map<string, string>();
+const FORMATTED_MAX = 10_000;
+
 export function formatInstant(ms: number, zone: string, now: number): string {
+  const sameDay = localDay(ms, zone) === localDay(now, zone);
+  const key = `${zone}|${Math.floor(ms / 60_000)}|${sameDay ? 1 : 0}`;
+  const hit = formatted.get(key);
+  if (hit !== undefined) return hit;
   const dt = DateTime.fromMillis(ms, { zone });
-  const sameDay = dt.hasSame(DateTime.fromMillis(now, { zone }), 'day');
-  return sameDay ? dt.toFormat('HH:mm ZZZZ') : dt.toFormat('ccc d LLL HH:mm ZZZZ');
+  const text = sameDay ? dt.toFormat('HH:mm ZZZZ') : dt.toFormat('ccc d LLL HH:mm ZZZZ');
+  if (formatted.size >= FORMATTED_MAX) formatted.clear();
+  formatted.set(key, text);
+  return text;
 }
 
 /** "Enterprise · P1 · security — first response due by 14:05 UTC" */
