@@ -1,5 +1,7 @@
 import { evaluateSla } from '../domain/sla/evaluate.js';
+import type { TicketEvent } from '../domain/ticket.js';
 import { isActive } from '../domain/ticket.js';
+import type { OutboundMessage } from '../ports/outbound.js';
 import type { TicketRecord, UnitOfWork } from '../ports/store.js';
 import type { AppDeps } from './deps.js';
 import type { RecipientBook } from './escalation-recipients.js';
@@ -7,12 +9,19 @@ import { evaluateEscalationStep } from './run-escalation-tick.js';
 import { slaConsequences } from './sla-consequences.js';
 import { cardMessage, slaEvents } from './ticket-change.js';
 
+/** What one ticket's evaluation writes besides the ticket itself; a batch writes them all at once. */
+interface TicketWrites {
+  ticketId: number;
+  events: TicketEvent[];
+  messages: OutboundMessage[];
+}
+
 async function evaluateTicket(
   uow: UnitOfWork,
   t: TicketRecord,
   now: number,
   books: Map<string, Promise<RecipientBook>>,
-): Promise<void> {
+): Promise<TicketWrites> {
   const ev = evaluateSla(t.policySnapshot, t.sla, now);
   const saved = await uow.tickets.update({
     ...t,
@@ -32,14 +41,12 @@ async function evaluateTicket(
   const notices = queueHeard
     ? consequences.messages.filter((m) => !BREACH_NOTICE.test(m.key))
     : consequences.messages;
-  await uow.events.append(
-    t.id,
-    [...slaEvents(ev.actions), ...consequences.events, ...steps.flatMap((s) => s.events)],
-    now,
-    null,
-  );
   const refresh = ev.actions.length > 0 ? cardMessage(saved) : [];
-  await uow.outbox.enqueue([...notices, ...paging, ...refresh], t.id, now);
+  return {
+    ticketId: t.id,
+    events: [...slaEvents(ev.actions), ...consequences.events, ...steps.flatMap((s) => s.events)],
+    messages: [...notices, ...paging, ...refresh],
+  };
 }
 
 /** Outbox keys of the queue notices "… breached" (see sla-consequences). */
@@ -57,7 +64,19 @@ export async function runSlaTick(deps: AppDeps, now: number, limit = 50): Promis
     // Tickets are independent: their queries run concurrently, so postgres.js pipelines them on the
     // transaction's connection instead of waiting a round trip after each.
     const books = new Map<string, Promise<RecipientBook>>();
-    await Promise.all(due.map((t) => evaluateTicket(uow, t, now, books)));
+    const writes = await Promise.all(due.map((t) => evaluateTicket(uow, t, now, books)));
+    // The batch's events and outbox messages: one statement each (two for the outbox: cards are
+    // coalesced with any refresh already waiting), not one per ticket.
+    await Promise.all([
+      uow.events.appendMany(
+        writes.map((w) => ({ ticketId: w.ticketId, events: w.events, actorId: null })),
+        now,
+      ),
+      uow.outbox.enqueueMany(
+        writes.map((w) => ({ ticketId: w.ticketId, messages: w.messages })),
+        now,
+      ),
+    ]);
     return due.length;
   });
 }
