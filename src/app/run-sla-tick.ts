@@ -1,4 +1,4 @@
-import { evaluateSla } from '../domain/sla/evaluate.js';
+import { evaluateSla, type SlaEvaluation } from '../domain/sla/evaluate.js';
 import type { TicketEvent } from '../domain/ticket.js';
 import { isActive } from '../domain/ticket.js';
 import type { OutboundMessage } from '../ports/outbound.js';
@@ -16,19 +16,13 @@ interface TicketWrites {
   messages: OutboundMessage[];
 }
 
-async function evaluateTicket(
+async function consequencesOf(
   uow: UnitOfWork,
-  t: TicketRecord,
+  saved: TicketRecord,
+  ev: SlaEvaluation,
   now: number,
   books: Map<string, Promise<RecipientBook>>,
 ): Promise<TicketWrites> {
-  const ev = evaluateSla(t.policySnapshot, t.sla, now);
-  const saved = await uow.tickets.update({
-    ...t,
-    sla: ev.state,
-    slaNextCheckAt: ev.nextCheckAt,
-    updatedAt: now,
-  });
   const consequences = await slaConsequences(uow, saved, ev.actions, now);
   // A chain started by this breach pages now, in the same transaction as the breach itself; its
   // events and messages are written with the breach's (one insert each, one card refresh).
@@ -43,7 +37,7 @@ async function evaluateTicket(
     : consequences.messages;
   const refresh = ev.actions.length > 0 ? cardMessage(saved) : [];
   return {
-    ticketId: t.id,
+    ticketId: saved.id,
     events: [...slaEvents(ev.actions), ...consequences.events, ...steps.flatMap((s) => s.events)],
     messages: [...notices, ...paging, ...refresh],
   };
@@ -64,7 +58,18 @@ export async function runSlaTick(deps: AppDeps, now: number, limit = 50): Promis
     // Tickets are independent: their queries run concurrently, so postgres.js pipelines them on the
     // transaction's connection instead of waiting a round trip after each.
     const books = new Map<string, Promise<RecipientBook>>();
-    const writes = await Promise.all(due.map((t) => evaluateTicket(uow, t, now, books)));
+    const evaluations = due.map((t) => evaluateSla(t.policySnapshot, t.sla, now));
+    const saved = await uow.tickets.updateSla(
+      due.map((t, i) => ({
+        ticket: t,
+        sla: evaluations[i]!.state,
+        slaNextCheckAt: evaluations[i]!.nextCheckAt,
+        updatedAt: now,
+      })),
+    );
+    const writes = await Promise.all(
+      saved.map((t, i) => consequencesOf(uow, t, evaluations[i]!, now, books)),
+    );
     // The batch's events and outbox messages: one statement each (two for the outbox: cards are
     // coalesced with any refresh already waiting), not one per ticket.
     await Promise.all([

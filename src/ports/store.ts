@@ -99,6 +99,13 @@ export interface TicketRecord {
 
 export type NewTicket = Omit<TicketRecord, 'id' | 'version'>;
 
+export interface SlaChange {
+  ticket: TicketRecord;
+  sla: TicketRecord['sla'];
+  slaNextCheckAt: number | null;
+  updatedAt: number;
+}
+
 export interface MessageRecord {
   id: number;
   ticketId: number;
@@ -144,6 +151,11 @@ export interface TicketRepository {
     channelId: string,
     threadRef: string,
   ): Promise<{ ticket: TicketRecord; via: 'customer' | 'card' } | null>;
+  /**
+   * The SLA tick's write: new SLA state, next check and updatedAt for many (locked) tickets in one
+   * statement, versions bumped, projection refreshed. Returns the tickets as saved, in order.
+   */
+  updateSla(changes: SlaChange[]): Promise<TicketRecord[]>;
   /** Writes every mutable field, bumps `version`, refreshes the SLA projection. Returns the new version. */
   update(t: TicketRecord): Promise<TicketRecord>;
   /**

@@ -2,10 +2,10 @@ import { and, asc, eq, inArray, isNotNull, lte, sql } from 'drizzle-orm';
 import type { Platform, Priority } from '../domain/policy.js';
 import { CLOCK_KINDS } from '../domain/sla/types.js';
 import type { TicketStatus } from '../domain/ticket.js';
-import type { NewTicket, TicketRecord, TicketRepository } from '../ports/store.js';
+import type { NewTicket, SlaChange, TicketRecord, TicketRepository } from '../ports/store.js';
 import type { DbOrTx } from './db.js';
 import { slaClocks, tickets } from './schema/index.js';
-import { oneOf } from './sql.js';
+import { oneOf, rowsOf } from './sql.js';
 import { toDate, toMs } from './time.js';
 
 type Row = typeof tickets.$inferSelect;
@@ -168,6 +168,36 @@ export class DrizzleTicketRepository implements TicketRepository {
     const record = ticketFromRow(rows[0]!);
     await this.projectClocks([record]);
     return record;
+  }
+
+  async updateSla(changes: SlaChange[]): Promise<TicketRecord[]> {
+    if (changes.length === 0) return [];
+    const values = JSON.stringify(
+      changes.map((c) => ({
+        id: c.ticket.id,
+        sla: c.sla,
+        next: c.slaNextCheckAt === null ? null : new Date(c.slaNextCheckAt).toISOString(),
+        at: new Date(c.updatedAt).toISOString(),
+      })),
+    );
+    const result = await this.db.execute(sql`
+      update tickets t
+      set sla = v.sla, sla_next_check_at = v.next, updated_at = v.at, version = t.version + 1
+      from jsonb_to_recordset(${values}::jsonb) as v(id integer, sla jsonb, next timestamptz, at timestamptz)
+      where t.id = v.id
+      returning t.id, t.version`);
+    const versions = new Map(
+      rowsOf<{ id: number; version: number }>(result).map((r) => [Number(r.id), Number(r.version)]),
+    );
+    const records = changes.map((c) => ({
+      ...c.ticket,
+      sla: c.sla,
+      slaNextCheckAt: c.slaNextCheckAt,
+      updatedAt: c.updatedAt,
+      version: versions.get(c.ticket.id) ?? c.ticket.version + 1,
+    }));
+    await this.projectClocks(records);
+    return records;
   }
 
   async claimSlaDue(now: number, limit: number): Promise<TicketRecord[]> {

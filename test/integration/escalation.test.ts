@@ -52,6 +52,34 @@ const pages = async () =>
   );
 
 describe(`SLA tick and escalation (${TEST_DB_KIND})`, () => {
+  it('saves a batch of evaluated tickets together: each its own state, version and clock projection', async () => {
+    app.clock.set(T0);
+    const p1 = await openP1();
+    const p3 = await openP1('How do I export invoices as CSV?');
+    expect(p3.priority).not.toBe('P1');
+    await at(15); // one tick: p1's first response breaches; p3 has nothing due yet
+    const rows = await app.rows<{
+      id: number;
+      version: number;
+      next: string | null;
+      breached: string | null;
+    }>(
+      `select t.id, t.version, t.sla_next_check_at as next, c.breached_at as breached
+       from tickets t join sla_clocks c on c.ticket_id = t.id and c.kind = 'first_response' order by t.id`,
+    );
+    expect(rows.map((r) => [Number(r.id), r.breached !== null])).toEqual([
+      [p1.id, true],
+      [p3.id, false],
+    ]);
+    const saved = rows.find((r) => Number(r.id) === p1.id)!;
+    expect(Number(saved.version)).toBeGreaterThan(p1.version);
+    // What the tick saved is what a fresh read returns.
+    const [fresh] = await app.rows<{ sla: { clocks: { first_response: { breachedAt: number } } } }>(
+      `select sla from tickets where id = ${p1.id}`,
+    );
+    expect(fresh!.sla.clocks.first_response.breachedAt).toBe(T0 + 15 * 60_000);
+  });
+
   it('a P1 enterprise ticket nobody answers: warnings, on-call page, re-page, secondary, lead', async () => {
     app.clock.set(T0);
     const t = await openP1();
