@@ -200,6 +200,14 @@ async function openBatch(
     }
     accepted.push({ index, msg, link, org });
   }
+  // Rows are written in a fixed order (by origin) so that two replicas' batches holding the same
+  // retried messages take their unique-index locks in the same order and cannot deadlock. Slack ts
+  // and Discord snowflakes grow with time, so within a channel this is also arrival order.
+  accepted.sort((x, y) => {
+    const kx = originKey(x.msg.platform, x.msg.messageId);
+    const ky = originKey(y.msg.platform, y.msg.messageId);
+    return kx < ky ? -1 : kx > ky ? 1 : 0;
+  });
   // First-time customers, in a fixed order so that two batches creating the same people cannot deadlock.
   const newcomers = accepted
     .filter((a) => !facts.person(a.msg))

@@ -136,6 +136,30 @@ describe(`open a ticket (${TEST_DB_KIND})`, () => {
     expect(mismatched).toHaveLength(0);
   });
 
+  it('two replicas given the same burst in opposite orders open each message once', async () => {
+    const warnings: string[] = [];
+    const replica = (): typeof app.deps => ({
+      ...app.deps,
+      logger: { ...app.deps.logger, warn: (_o: object, msg?: string) => warnings.push(msg ?? '') },
+    });
+    const burst = Array.from({ length: 10 }, (_, i) =>
+      message(`Webhooks fail with 502 for batch ${i}`, {
+        messageId: `1772463600.0005${String(i).padStart(2, '0')}`,
+      }),
+    );
+    const [a, b] = [replica(), replica()];
+    const results = await Promise.all([
+      ...burst.map((m) => openTicket(a, m)),
+      ...[...burst].reverse().map((m) => openTicket(b, m)),
+    ]);
+    const statuses = results.map((r) => (r.ok ? r.value.status : 'failed'));
+    expect(statuses.filter((s) => s === 'opened')).toHaveLength(10);
+    expect(statuses.filter((s) => s === 'duplicate')).toHaveLength(10);
+    expect(await app.rows('select id from tickets')).toHaveLength(10);
+    expect(await app.rows('select id from outbox')).toHaveLength(20);
+    expect(warnings).toEqual([]);
+  });
+
   it('a message the database refuses fails alone; the rest of its batch still opens', async () => {
     // A real constraint, as an operator's check or a future migration might add one.
     await app.rows(
