@@ -70,6 +70,32 @@ async function ticketRow() {
 }
 
 describe(`Slack adapter end to end (${TEST_DB_KIND})`, () => {
+  it('shutdown waits for an event Slack has already been answered for', async () => {
+    // A second replica on the same database and fake Slack, so that stopping it leaves `bot` running.
+    const replica = await startSlackBot({ app: bot.app, fake: bot.fake });
+    try {
+      bot.fake.addUser({ id: 'U0NEWCUST1', realName: 'First Timer', teamId: NORTHWIND_TEAM });
+      bot.fake.setLatency(400); // looking up a first-time author takes a while
+      const ts = freshTs();
+      const res = await replica.event(
+        messageEvent({
+          channel: 'C0NORTHWND',
+          user: 'U0NEWCUST1',
+          text: PERF,
+          ts,
+          user_team: NORTHWIND_TEAM,
+        }),
+      );
+      expect(res.status).toBe(200); // Bolt answers before the listener has done anything
+      await replica.adapter.stop(); // what SIGTERM does first
+      const rows = await bot.app.rows(`select id from tickets where origin_message_id = 'C0NORTHWND:${ts}'`);
+      expect(rows).toHaveLength(1);
+    } finally {
+      bot.fake.setLatency(0);
+      await replica.close();
+    }
+  });
+
   it('a customer message opens a ticket: thread reply with the promise and a card in the routed queue', async () => {
     const ts = await customerWrites();
     const [t] = await opened(ts);

@@ -1,6 +1,7 @@
 import { createSlackAdapter } from '../../src/adapters/slack/slack-adapter.js';
 import { createHttpServer, type HttpServer } from '../../src/http/server.js';
 import type { OutboxWorker } from '../../src/jobs/outbox-worker.js';
+import type { ChatAdapter } from '../../src/ports/adapter.js';
 import { silentLogger } from '../../src/ports/logger.js';
 import { FakeSlack } from '../fakes/slack/fake-slack.js';
 import {
@@ -25,6 +26,8 @@ export interface SlackBot {
   fake: FakeSlack;
   http: HttpServer;
   worker: OutboxWorker;
+  /** The Slack adapter itself (its stop() is what shutdown calls). */
+  adapter: ChatAdapter;
   /** http://127.0.0.1:PORT/slack/events */
   endpoint: string;
   /** Sends a signed event_callback to this bot's endpoint; returns the HTTP response. */
@@ -73,6 +76,7 @@ export async function startSlackBot(shared?: { app: TestApp; fake: FakeSlack }):
     fake,
     http,
     worker,
+    adapter,
     endpoint,
     event: (event, opts = {}) =>
       postSigned(
@@ -145,8 +149,9 @@ export async function startSlackBot(shared?: { app: TestApp; fake: FakeSlack }):
       }
     },
     async close() {
-      await worker?.stop();
+      await adapter.stop();
       await http.close();
+      await worker?.stop();
       if (shared) return; // a replica: the database and the fake belong to the first bot
       await fake.close();
       await app.db.drop();

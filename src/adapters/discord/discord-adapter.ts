@@ -3,6 +3,7 @@ import type { AppDeps } from '../../app/deps.js';
 import type { DiscordSettings } from '../../config/env.js';
 import type { ChatAdapter } from '../../ports/adapter.js';
 import type { Logger } from '../../ports/logger.js';
+import { DRAIN_TIMEOUT_MS, InFlight } from '../in-flight.js';
 import { DiscordDelivery } from './delivery.js';
 import { registerEvents } from './events.js';
 import { registerInteractions } from './interactions.js';
@@ -35,8 +36,10 @@ export function createDiscordAdapter(s: DiscordSettings, ctx: DiscordAdapterCont
   client.on(Events.ShardResume, (shard, replayed) =>
     logger.info({ shard, replayed }, 'discord gateway resumed'),
   );
-  registerEvents(client, { deps: ctx.deps, logger, staffRoles: s.staffRoles, wake: ctx.wake });
-  registerInteractions(client, { deps: ctx.deps, logger, wake: ctx.wake });
+  // Gateway events are not answered; shutdown waits for the work they started (stop()).
+  const inFlight = new InFlight();
+  registerEvents(client, { deps: ctx.deps, logger, staffRoles: s.staffRoles, wake: ctx.wake, inFlight });
+  registerInteractions(client, { deps: ctx.deps, logger, wake: ctx.wake, inFlight });
   const delivery = new DiscordDelivery(client.rest, (channelId) => {
     const ch = client.channels.cache.get(channelId);
     return ch && 'guildId' in ch ? (ch.guildId as string) : null;
@@ -53,6 +56,8 @@ export function createDiscordAdapter(s: DiscordSettings, ctx: DiscordAdapterCont
     },
     async stop() {
       await client.destroy();
+      const left = await inFlight.drain(DRAIN_TIMEOUT_MS);
+      if (left > 0) logger.error({ left }, 'shutdown: discord events still being handled were abandoned');
     },
   };
 }

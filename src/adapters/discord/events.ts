@@ -14,13 +14,15 @@ import { editMessage } from '../../app/edit-message.js';
 import { openTicket } from '../../app/open-ticket.js';
 import { isSmallTalk } from '../../app/small-talk.js';
 import type { Logger } from '../../ports/logger.js';
+import type { InFlight } from '../in-flight.js';
 
 export interface DiscordInboundDeps {
   deps: AppDeps;
   logger: Logger;
   /** Members with one of these roles are staff: their top-level messages never open tickets. */
   staffRoles: string[];
-  wake: () => void;
+  wake: () => void /** Tracks the work each event starts, for shutdown to wait on. */;
+  inFlight: InFlight;
 }
 
 function author(m: Message | PartialMessage) {
@@ -100,7 +102,9 @@ export function registerEvents(client: Client, ctx: DiscordInboundDeps): void {
   const guard =
     <A extends unknown[]>(name: string, fn: (...args: A) => Promise<void>) =>
     (...args: A) => {
-      fn(...args).catch((err) => ctx.logger.error({ err, event: name }, 'discord event failed'));
+      ctx.inFlight
+        .track(fn(...args))
+        .catch((err) => ctx.logger.error({ err, event: name }, 'discord event failed'));
     };
   client.on(
     'messageCreate',

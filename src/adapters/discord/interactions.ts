@@ -18,13 +18,15 @@ import {
 import type { AppDeps, Result } from '../../app/deps.js';
 import { ticketForThread } from '../../app/ticket-for-thread.js';
 import type { Logger } from '../../ports/logger.js';
+import type { InFlight } from '../in-flight.js';
 import { commandText } from './command-definitions.js';
 import { parseCustomId } from './render.js';
 
 export interface DiscordInteractionDeps {
   deps: AppDeps;
   logger: Logger;
-  wake: () => void;
+  wake: () => void /** Tracks the work each event starts, for shutdown to wait on. */;
+  inFlight: InFlight;
 }
 
 type OptionValues = Record<string, string | number | boolean | undefined>;
@@ -128,6 +130,6 @@ export function registerInteractions(client: Client, c: DiscordInteractionDeps):
       : i.isButton() || i.isStringSelectMenu()
         ? onComponent(c, i)
         : null;
-    work?.catch((err) => c.logger.error({ err }, 'discord interaction failed'));
+    if (work) c.inFlight.track(work).catch((err) => c.logger.error({ err }, 'discord interaction failed'));
   });
 }

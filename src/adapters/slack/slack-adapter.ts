@@ -5,6 +5,7 @@ import type { SlackSettings } from '../../config/env.js';
 import type { HttpServer } from '../../http/server.js';
 import type { ChatAdapter } from '../../ports/adapter.js';
 import type { Logger } from '../../ports/logger.js';
+import { DRAIN_TIMEOUT_MS, InFlight } from '../in-flight.js';
 import { registerActions } from './actions.js';
 import { registerCommands } from './commands.js';
 import { SlackDelivery } from './delivery.js';
@@ -106,6 +107,11 @@ export async function createSlackAdapter(s: SlackSettings, ctx: SlackAdapterCont
   app.error(async (err) => {
     logger.error({ err }, 'slack listener failed');
   });
+  // Bolt answers events before their listeners run; shutdown waits for the listeners (stop()).
+  const inFlight = new InFlight();
+  app.use(async ({ next }) => {
+    await inFlight.track(next());
+  });
   const people = new SlackPeople(app.client, logger);
   registerEvents(app, { deps: ctx.deps, people, botUserId: me.botUserId, teamId: me.teamId, wake: ctx.wake });
   registerCommands(app, ctx);
@@ -125,6 +131,8 @@ export async function createSlackAdapter(s: SlackSettings, ctx: SlackAdapterCont
     },
     async stop() {
       if (!receiver) await app.stop();
+      const left = await inFlight.drain(DRAIN_TIMEOUT_MS);
+      if (left > 0) logger.error({ left }, 'shutdown: slack events still being handled were abandoned');
     },
   };
 }
