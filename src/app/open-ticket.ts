@@ -1,6 +1,6 @@
 import type { Platform, Policy } from '../domain/policy.js';
 import { snapshotPolicy } from '../domain/policy.js';
-import { chooseQueue, rankSpecialists } from '../domain/routing.js';
+import { chooseQueue } from '../domain/routing.js';
 import { openClocks } from '../domain/sla/clocks.js';
 import { evaluateSla } from '../domain/sla/evaluate.js';
 import { resolveTier } from '../domain/tier.js';
@@ -10,13 +10,13 @@ import type {
   NewTicket,
   OrganizationRecord,
   PersonRecord,
-  Specialist,
   TicketRecord,
   UnitOfWork,
 } from '../ports/store.js';
 import { isStaff } from './actors.js';
 import { type AppDeps, ok, type Result } from './deps.js';
 import { GroupCommit } from './group-commit.js';
+import { directoryFacts, existingByOrigin, keyOf, rankFor, specialistsByDomain } from './intake-facts.js';
 import { threadReply } from './outbound.js';
 import { cardMessage } from './ticket-change.js';
 import { openedReply, subjectOf } from './wording.js';
@@ -78,77 +78,6 @@ function buildTicket(
   return { triaged, snapshot, sla, tier: tierPolicy.name, requester };
 }
 
-type Specialists = Specialist[];
-
-/** Specialists of each domain in the batch, then their open load: two queries per batch. */
-async function specialistsByDomain(uow: UnitOfWork, domains: string[]) {
-  const byDomain = await uow.directory.specialists([...new Set(domains)]);
-  const ids = [...new Set([...byDomain.values()].flat().map((s) => s.person.id))];
-  const load = await uow.tickets.openLoad(ids);
-  return { byDomain, load };
-}
-
-function rankFor(
-  specialists: Specialists,
-  load: Map<number, number>,
-  tier: string,
-  domain: string,
-): TicketRecord['candidates'] {
-  return rankSpecialists(
-    specialists.map((s) => ({
-      handle: s.person.handle,
-      skills: s.skills.map((k) => ({ domain: k.domain, level: k.level, tiers: k.tiers })),
-      openLoad: load.get(s.person.id) ?? 0,
-      available: isStaff(s.person),
-    })),
-    { tier, domain },
-  ).slice(0, 5);
-}
-
-const originKey = (platform: Platform, messageId: string) => `${platform}\u0000${messageId}`;
-
-/** Tickets already opened from any of these messages, by origin key. */
-async function existingByOrigin(uow: UnitOfWork, msgs: InboundMessage[]) {
-  const out = new Map<string, TicketRecord>();
-  for (const platform of new Set(msgs.map((m) => m.platform))) {
-    const ids = [...new Set(msgs.filter((m) => m.platform === platform).map((m) => m.messageId))];
-    for (const t of await uow.tickets.findByOrigins(platform, ids))
-      out.set(originKey(platform, t.origin.messageId), t);
-  }
-  return out;
-}
-
-/** The channel links, organizations and known authors of the batch: a few queries per batch. */
-async function directoryFacts(uow: UnitOfWork, msgs: InboundMessage[]) {
-  const channels = [...new Map(msgs.map((m) => [`${m.platform}\u0000${m.channelId}`, m])).entries()];
-  const platforms = [...new Set(msgs.map((m) => m.platform))];
-  const [linkList, known] = await Promise.all([
-    Promise.all(channels.map(([, m]) => uow.directory.channelLink(m.platform, m.channelId))),
-    Promise.all(
-      platforms.map((platform) =>
-        uow.directory.peopleByIdentities(platform, [
-          ...new Set(msgs.filter((m) => m.platform === platform).map((m) => m.author.externalId)),
-        ]),
-      ),
-    ),
-  ]);
-  const links = new Map(channels.map(([k], i) => [k, linkList[i] ?? null]));
-  const orgIds = [...new Set(linkList.flatMap((l) => (l ? [l.organizationId] : [])))];
-  const orgList = await Promise.all(orgIds.map((id) => uow.directory.organizationById(id)));
-  const orgs = new Map(orgIds.map((id, i) => [id, orgList[i] ?? null]));
-  const people = new Map<string, PersonRecord>();
-  platforms.forEach((platform, i) => {
-    for (const [id, p] of known[i]!) people.set(`${platform}\u0000${id}`, p);
-  });
-  return {
-    link: (m: InboundMessage) => links.get(`${m.platform}\u0000${m.channelId}`) ?? null,
-    org: (id: number) => orgs.get(id) ?? null,
-    person: (m: InboundMessage) => people.get(`${m.platform}\u0000${m.author.externalId}`) ?? null,
-    remember: (m: InboundMessage, p: PersonRecord) =>
-      people.set(`${m.platform}\u0000${m.author.externalId}`, p),
-  };
-}
-
 interface Accepted {
   index: number;
   msg: InboundMessage;
@@ -156,149 +85,68 @@ interface Accepted {
   org: OrganizationRecord;
 }
 
-/**
- * Opens tickets for a batch of messages in one transaction: a few reads for the directory facts,
- * then one multi-row statement each for the tickets, their SLA clocks, messages, events and
- * outbox rows, whatever the batch size. Outcomes come back in the order of `msgs`.
- */
-async function openBatch(
-  uow: UnitOfWork,
-  deps: AppDeps,
-  msgs: InboundMessage[],
-): Promise<OpenTicketOutcome[]> {
-  const at = deps.clock.now();
-  const out: Array<OpenTicketOutcome | undefined> = new Array(msgs.length);
-  // Independent reads go out together (postgres.js pipelines them on the transaction's connection).
-  const [existing, facts] = await Promise.all([existingByOrigin(uow, msgs), directoryFacts(uow, msgs)]);
-  // The same message twice in one batch (a platform retry) is answered from the first.
-  const first = new Map<string, number>();
-  const repeats: Array<[number, number]> = [];
-  const fresh: number[] = [];
-  msgs.forEach((m, i) => {
-    const k = originKey(m.platform, m.messageId);
-    const t = existing.get(k);
-    if (t) out[i] = { status: 'duplicate', ticket: t };
-    else if (first.has(k)) repeats.push([i, first.get(k)!]);
-    else {
-      first.set(k, i);
-      fresh.push(i);
-    }
+/** The ticket a message opens, as triage, routing and the SLA promise decide it. */
+function draftTicket(
+  policy: Policy,
+  a: Accepted,
+  tierReason: string,
+  b: ReturnType<typeof buildTicket>,
+  candidates: TicketRecord['candidates'],
+  at: number,
+): NewTicket {
+  const queue = chooseQueue(policy, {
+    tier: b.tier,
+    domain: b.triaged.domain,
+    priority: b.triaged.priority,
   });
-  const accepted: Accepted[] = [];
-  for (const index of fresh) {
-    const msg = msgs[index]!;
-    const link = facts.link(msg);
-    const org = link && facts.org(link.organizationId);
-    if (!link || !org) {
-      out[index] = { status: 'ignored', reason: 'channel_not_linked' };
-      continue;
-    }
-    const known = facts.person(msg);
-    if (isStaff(known) && !msg.author.external && msg.trigger === 'message') {
-      out[index] = { status: 'ignored', reason: 'staff_message' };
-      continue;
-    }
-    accepted.push({ index, msg, link, org });
-  }
-  // Rows are written in a fixed order (by origin) so that two replicas' batches holding the same
-  // retried messages take their unique-index locks in the same order and cannot deadlock. Slack ts
-  // and Discord snowflakes grow with time, so within a channel this is also arrival order.
-  accepted.sort((x, y) => {
-    const kx = originKey(x.msg.platform, x.msg.messageId);
-    const ky = originKey(y.msg.platform, y.msg.messageId);
-    return kx < ky ? -1 : kx > ky ? 1 : 0;
-  });
-  // First-time customers, in a fixed order so that two batches creating the same people cannot deadlock.
-  const newcomers = accepted
-    .filter((a) => !facts.person(a.msg))
-    .sort((a, b) => (a.msg.author.externalId < b.msg.author.externalId ? -1 : 1));
-  for (const a of newcomers) {
-    if (facts.person(a.msg)) continue;
-    const p = await uow.directory.ensureCustomer({
-      ...a.msg.author,
+  const cardPlatform = queue.queue.channels[a.msg.platform]
+    ? a.msg.platform
+    : (Object.keys(queue.queue.channels)[0] as Platform | undefined);
+  const due = evaluateSla(b.snapshot, b.sla, at);
+  return {
+    organizationId: a.org.id,
+    requesterId: b.requester.id,
+    assigneeId: null,
+    tier: b.tier,
+    priority: b.triaged.priority,
+    domain: b.triaged.domain,
+    status: 'new',
+    queue: queue.queue.name,
+    subject: subjectOf(a.msg.text),
+    description: a.msg.text,
+    origin: {
       platform: a.msg.platform,
-      organizationId: a.org.id,
-    });
-    facts.remember(a.msg, p);
-  }
-  // The tier is resolved from the organization's criteria under the policy in force now; a
-  // channel override wins. The stored organizations.tier is a cache for display.
-  const built = accepted.map((a) => {
-    const tier = tierFor(deps.policy, a.org, a.link.tierOverride);
-    return { a, tier, b: buildTicket(deps.policy, a.msg, a.org, facts.person(a.msg)!, tier.tier, at) };
-  });
-  const { byDomain, load } = await specialistsByDomain(
-    uow,
-    built.map((x) => x.b.triaged.domain),
-  );
-  const drafts: NewTicket[] = built.map(({ a, tier, b }) => {
-    const queue = chooseQueue(deps.policy, {
-      tier: b.tier,
-      domain: b.triaged.domain,
-      priority: b.triaged.priority,
-    });
-    const cardPlatform = queue.queue.channels[a.msg.platform]
-      ? a.msg.platform
-      : (Object.keys(queue.queue.channels)[0] as Platform | undefined);
-    const due = evaluateSla(b.snapshot, b.sla, at);
-    return {
-      organizationId: a.org.id,
-      requesterId: b.requester.id,
-      assigneeId: null,
-      tier: b.tier,
-      priority: b.triaged.priority,
-      domain: b.triaged.domain,
-      status: 'new',
-      queue: queue.queue.name,
-      subject: subjectOf(a.msg.text),
-      description: a.msg.text,
-      origin: {
-        platform: a.msg.platform,
-        channelId: a.msg.channelId,
-        messageId: a.msg.messageId,
-        threadRef: a.msg.threadRef,
-      },
-      card: cardPlatform
-        ? { platform: cardPlatform, channelId: queue.queue.channels[cardPlatform]!, messageRef: null }
-        : null,
-      triageReasons: [`tier ${b.tier}: ${tier.reason}`, ...b.triaged.reasons],
-      routeReasons: queue.reasons,
-      candidates: rankFor(byDomain.get(b.triaged.domain) ?? [], load, b.tier, b.triaged.domain),
-      policySnapshot: b.snapshot,
-      sla: b.sla,
-      slaNextCheckAt: due.actions.length > 0 ? at : due.nextCheckAt,
-      acknowledgedAt: null,
-      firstResponseAt: null,
-      resolvedAt: null,
-      closedAt: null,
-      autoCloseAt: null,
-      publicReplyCount: 0,
-      reopenCount: 0,
-      createdAt: at,
-      updatedAt: at,
-    };
-  });
-  const inserted = new Map(
-    (await uow.tickets.insertMany(drafts)).map((t) => [originKey(t.origin.platform, t.origin.messageId), t]),
-  );
-  // Another transaction opened some of these first (a retry racing its original): duplicates.
-  const raced = accepted.filter((a) => !inserted.has(originKey(a.msg.platform, a.msg.messageId)));
-  const racedTickets =
-    raced.length > 0
-      ? await existingByOrigin(
-          uow,
-          raced.map((a) => a.msg),
-        )
-      : new Map();
-  const opened: Array<{ ticket: TicketRecord; requesterId: number }> = [];
-  accepted.forEach((a, i) => {
-    const k = originKey(a.msg.platform, a.msg.messageId);
-    const ticket = inserted.get(k);
-    if (ticket) {
-      out[a.index] = { status: 'opened', ticket };
-      opened.push({ ticket, requesterId: built[i]!.b.requester.id });
-    } else out[a.index] = { status: 'duplicate', ticket: racedTickets.get(k)! };
-  });
+      channelId: a.msg.channelId,
+      messageId: a.msg.messageId,
+      threadRef: a.msg.threadRef,
+    },
+    card: cardPlatform
+      ? { platform: cardPlatform, channelId: queue.queue.channels[cardPlatform]!, messageRef: null }
+      : null,
+    triageReasons: [`tier ${b.tier}: ${tierReason}`, ...b.triaged.reasons],
+    routeReasons: queue.reasons,
+    candidates,
+    policySnapshot: b.snapshot,
+    sla: b.sla,
+    slaNextCheckAt: due.actions.length > 0 ? at : due.nextCheckAt,
+    acknowledgedAt: null,
+    firstResponseAt: null,
+    resolvedAt: null,
+    closedAt: null,
+    autoCloseAt: null,
+    publicReplyCount: 0,
+    reopenCount: 0,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+/** The customer's message, the reply and card, and the timeline of the tickets a batch opened. */
+async function recordOpened(
+  uow: UnitOfWork,
+  opened: Array<{ ticket: TicketRecord; requesterId: number }>,
+  at: number,
+): Promise<void> {
   // The outbox rows do not depend on the messages: both go out together.
   const [stored] = await Promise.all([
     uow.messages.insertMany(
@@ -352,6 +200,115 @@ async function openBatch(
     }),
     at,
   );
+}
+
+/**
+ * Opens tickets for a batch of messages in one transaction: a few reads for the directory facts,
+ * then one multi-row statement each for the tickets, their SLA clocks, messages, events and
+ * outbox rows, whatever the batch size. Outcomes come back in the order of `msgs`.
+ */
+async function openBatch(
+  uow: UnitOfWork,
+  deps: AppDeps,
+  msgs: InboundMessage[],
+): Promise<OpenTicketOutcome[]> {
+  const at = deps.clock.now();
+  const out: Array<OpenTicketOutcome | undefined> = new Array(msgs.length);
+  // Independent reads go out together (postgres.js pipelines them on the transaction's connection).
+  const [existing, facts] = await Promise.all([existingByOrigin(uow, msgs), directoryFacts(uow, msgs)]);
+  // The same message twice in one batch (a platform retry) is answered from the first.
+  const first = new Map<string, number>();
+  const repeats: Array<[number, number]> = [];
+  const fresh: number[] = [];
+  msgs.forEach((m, i) => {
+    const k = keyOf(m.platform, m.messageId);
+    const t = existing.get(k);
+    if (t) out[i] = { status: 'duplicate', ticket: t };
+    else if (first.has(k)) repeats.push([i, first.get(k)!]);
+    else {
+      first.set(k, i);
+      fresh.push(i);
+    }
+  });
+  const accepted: Accepted[] = [];
+  for (const index of fresh) {
+    const msg = msgs[index]!;
+    const link = facts.link(msg);
+    const org = link && facts.org(link.organizationId);
+    if (!link || !org) {
+      out[index] = { status: 'ignored', reason: 'channel_not_linked' };
+      continue;
+    }
+    const known = facts.person(msg);
+    if (isStaff(known) && !msg.author.external && msg.trigger === 'message') {
+      out[index] = { status: 'ignored', reason: 'staff_message' };
+      continue;
+    }
+    accepted.push({ index, msg, link, org });
+  }
+  // Rows are written in a fixed order (by origin) so that two replicas' batches holding the same
+  // retried messages take their unique-index locks in the same order and cannot deadlock. Slack ts
+  // and Discord snowflakes grow with time, so within a channel this is also arrival order.
+  accepted.sort((x, y) => {
+    const kx = keyOf(x.msg.platform, x.msg.messageId);
+    const ky = keyOf(y.msg.platform, y.msg.messageId);
+    return kx < ky ? -1 : kx > ky ? 1 : 0;
+  });
+  // First-time customers, in a fixed order so that two batches creating the same people cannot deadlock.
+  const newcomers = accepted
+    .filter((a) => !facts.person(a.msg))
+    .sort((a, b) => (a.msg.author.externalId < b.msg.author.externalId ? -1 : 1));
+  for (const a of newcomers) {
+    if (facts.person(a.msg)) continue;
+    const p = await uow.directory.ensureCustomer({
+      ...a.msg.author,
+      platform: a.msg.platform,
+      organizationId: a.org.id,
+    });
+    facts.remember(a.msg, p);
+  }
+  // The tier is resolved from the organization's criteria under the policy in force now; a
+  // channel override wins. The stored organizations.tier is a cache for display.
+  const built = accepted.map((a) => {
+    const tier = tierFor(deps.policy, a.org, a.link.tierOverride);
+    return { a, tier, b: buildTicket(deps.policy, a.msg, a.org, facts.person(a.msg)!, tier.tier, at) };
+  });
+  const { byDomain, load } = await specialistsByDomain(
+    uow,
+    built.map((x) => x.b.triaged.domain),
+  );
+  const drafts = built.map(({ a, tier, b }) =>
+    draftTicket(
+      deps.policy,
+      a,
+      tier.reason,
+      b,
+      rankFor(byDomain.get(b.triaged.domain) ?? [], load, b.tier, b.triaged.domain),
+      at,
+    ),
+  );
+  const inserted = new Map(
+    (await uow.tickets.insertMany(drafts)).map((t) => [keyOf(t.origin.platform, t.origin.messageId), t]),
+  );
+  // Another transaction opened some of these first (a retry racing its original): duplicates.
+  const raced = accepted.filter((a) => !inserted.has(keyOf(a.msg.platform, a.msg.messageId)));
+  const racedTickets =
+    raced.length > 0
+      ? await existingByOrigin(
+          uow,
+          raced.map((a) => a.msg),
+        )
+      : new Map();
+  const opened: Array<{ ticket: TicketRecord; requesterId: number }> = [];
+  accepted.forEach((a, i) => {
+    const k = keyOf(a.msg.platform, a.msg.messageId);
+    const ticket = inserted.get(k);
+    if (ticket) {
+      out[a.index] = { status: 'opened', ticket };
+      opened.push({ ticket, requesterId: built[i]!.b.requester.id });
+    } else out[a.index] = { status: 'duplicate', ticket: racedTickets.get(k)! };
+  });
+  await recordOpened(uow, opened, at);
   for (const [i, j] of repeats) {
     const o = out[j]!;
     out[i] = o.status === 'opened' ? { status: 'duplicate', ticket: o.ticket } : o;
