@@ -12,6 +12,7 @@ import type { Policy } from '../../src/domain/policy.js';
 import type { Clock } from '../../src/ports/clock.js';
 import { silentLogger } from '../../src/ports/logger.js';
 import { type Database, openDatabase } from '../../src/store/db.js';
+import { rowsOf } from '../../src/store/sql.js';
 import { DrizzleStore } from '../../src/store/store.js';
 import { EXAMPLE_DIRECTORY, examplePolicy } from '../../test/support/app.js';
 
@@ -82,5 +83,5 @@ export function appDeps(database: Database, policy: Policy, clock: Clock): AppDe
 /** Rows of a raw query, whichever driver. */
 export async function rows<T>(database: Database, query: string): Promise<T[]> {
   const r = await database.db.execute(sql.raw(query));
-  return (Array.isArray(r) ? r : (r as unknown as { rows: T[] }).rows) as T[];
+  return rowsOf<T>(r);
 }

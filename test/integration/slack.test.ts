@@ -5,7 +5,13 @@ import { freshTs, messageEvent, reactionAddedEvent } from '../fakes/slack/slack-
 import { eventCallback } from '../fakes/slack/slack-payloads.js';
 import { TEST_DB_KIND } from '../support/database.js';
 import { eventually } from '../support/eventually.js';
-import { NORTHWIND_TEAM, type SlackBot, startSlackBot, VENDOR_TEAM } from '../support/slack-bot.js';
+import {
+  inesWrites,
+  NORTHWIND_TEAM,
+  type SlackBot,
+  startSlackBot,
+  VENDOR_TEAM,
+} from '../support/slack-bot.js';
 
 let bot: SlackBot;
 beforeAll(async () => {
@@ -27,19 +33,7 @@ const PERF = 'Dashboards are slow, queries time out after 30s since this morning
 
 /** A customer of Northwind (Slack Connect user) writes in the linked channel. */
 async function customerWrites(text = PERF, ts = freshTs(), extra: Record<string, unknown> = {}) {
-  bot.fake.addMessage('C0NORTHWND', { ts, user: 'U0INESNW01', text, team: NORTHWIND_TEAM });
-  const res = await bot.event(
-    messageEvent({
-      channel: 'C0NORTHWND',
-      user: 'U0INESNW01',
-      text,
-      ts,
-      team: NORTHWIND_TEAM,
-      user_team: NORTHWIND_TEAM,
-      source_team: NORTHWIND_TEAM,
-      ...extra,
-    }),
-  );
+  const res = await bot.event({ ...inesWrites(bot.fake, text, ts), source_team: NORTHWIND_TEAM, ...extra });
   expect(res.status).toBe(200);
   return ts;
 }

@@ -7,6 +7,7 @@ import { loadImport } from '../../src/config/import-file.js';
 import { loadPolicy } from '../../src/config/policy.js';
 import type { Policy } from '../../src/domain/policy.js';
 import { silentLogger } from '../../src/ports/logger.js';
+import { rowsOf } from '../../src/store/sql.js';
 import { DrizzleStore } from '../../src/store/store.js';
 import { FakeClock } from '../fakes/clock.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
@@ -59,7 +60,7 @@ export async function createTestApp(
     },
     async rows<T>(query: string) {
       const r = await db.database.db.execute(sql.raw(query));
-      return (Array.isArray(r) ? r : (r as unknown as { rows: T[] }).rows) as T[];
+      return rowsOf<T>(r);
     },
   };
 }

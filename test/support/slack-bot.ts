@@ -164,7 +164,7 @@ export async function startSlackBot(shared?: { app: TestApp; fake: FakeSlack }):
  * stored in the fake Slack and its `message` event returned, ready to send.
  */
 export function inesWrites(fake: FakeSlack, text: string, ts = freshTs()) {
-  fake.addMessage('C0NORTHWND', { ts, user: 'U0INESNW01', text });
+  fake.addMessage('C0NORTHWND', { ts, user: 'U0INESNW01', text, team: NORTHWIND_TEAM });
   return messageEvent({
     channel: 'C0NORTHWND',
     user: 'U0INESNW01',
