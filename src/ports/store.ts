@@ -276,9 +276,43 @@ export interface OutboxRepository {
   nextDueAt(platforms: Platform[], lane: OutboxLane): Promise<number | null>;
 }
 
+/** A platform event accepted (and acknowledged to the platform) but perhaps not yet handled. */
+export interface InboundEvent {
+  platform: Platform;
+  /** The platform's id for the event (Slack: `event_id`); a retry carries the same id. */
+  eventId: string;
+  /** The event as the platform sent it (JSON text). */
+  body: string;
+  /** Slack's `X-Slack-Retry-Num` / `-Reason` when the event is a retry; null otherwise. */
+  retryNum: number | null;
+  retryReason: string | null;
+}
+
 export interface InboxRepository {
-  /** True the first time a platform event id is seen; false for a retry or replay. */
-  accept(platform: Platform, eventId: string, at: number): Promise<boolean>;
+  /**
+   * Records accepted events, each claimed by the caller until `claimedUntil` (ms). Returns the ids
+   * of those seen for the first time; a retry or replay of a recorded event is not recorded again.
+   */
+  acceptMany(events: InboundEvent[], at: number, claimedUntil: number): Promise<Set<string>>;
+  /**
+   * Marks events handled (recorded or not yet): their bodies are dropped, their ids kept to
+   * recognise late retries.
+   */
+  handled(platform: Platform, eventIds: string[], at: number): Promise<void>;
+  /**
+   * Takes over, oldest first, up to `limit` unhandled events whose claim ran out before `at` (the
+   * replica handling them stopped), if taken over fewer than `maxTakeovers` times before; claims
+   * them until `claimedUntil`. Several replicas may call it at once (SKIP LOCKED).
+   */
+  takeOverAbandoned(
+    platform: Platform,
+    at: number,
+    claimedUntil: number,
+    limit: number,
+    maxTakeovers: number,
+  ): Promise<InboundEvent[]>;
+  /** Deletes up to `limit` events handled before `before` (ms); returns how many. */
+  pruneHandled(before: number, limit: number): Promise<number>;
 }
 
 export interface RotationRepository {

@@ -77,13 +77,31 @@ export const outbox = pgTable(
   ],
 );
 
-/** Platform event ids already accepted, so retries and replays are ignored. */
+/**
+ * Platform events accepted and acknowledged but perhaps not yet handled (the Slack ingress records
+ * each one before it answers Slack). A row is claimed by the replica handling it until
+ * `claimed_until`; when that passes with the row still unhandled (the replica stopped mid-way),
+ * another takes it over. Handled rows keep their key, without the body, so a late retry of the
+ * same event is recognised, and are pruned after a day.
+ */
 export const inbox = pgTable(
   'inbox',
   {
     platform: text('platform').notNull(),
     eventId: text('event_id').notNull(),
     receivedAt: ts('received_at').notNull(),
+    /** The event as the platform sent it (JSON text); null once handled. */
+    body: text('body'),
+    retryNum: integer('retry_num'),
+    retryReason: text('retry_reason'),
+    claimedUntil: ts('claimed_until'),
+    /** Times the event was taken over after a claim ran out; it is given up after a few. */
+    takeovers: smallint('takeovers').notNull().default(0),
+    handledAt: ts('handled_at'),
   },
-  (t) => [primaryKey({ columns: [t.platform, t.eventId] }), index('inbox_received_idx').on(t.receivedAt)],
+  (t) => [
+    primaryKey({ columns: [t.platform, t.eventId] }),
+    index('inbox_received_idx').on(t.receivedAt),
+    index('inbox_unhandled_idx').on(t.claimedUntil).where(sql`${t.handledAt} is null`),
+  ],
 );
