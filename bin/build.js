@@ -40,7 +40,11 @@ export async function compiledEntry() {
   const tmp = `${out}.tmp-${process.pid}`;
   mkdirSync(DIST, { recursive: true });
   await build({
-    entryPoints: { main: join(SRC, 'cli', 'main.ts') },
+    // The Slack ingress runs as a worker thread, which needs a file of its own to start from.
+    entryPoints: {
+      main: join(SRC, 'cli', 'main.ts'),
+      'slack-ingress': join(SRC, 'adapters', 'slack', 'ingress', 'ingress-worker.ts'),
+    },
     outdir: tmp,
     bundle: true,
     splitting: true,

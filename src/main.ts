@@ -1,3 +1,5 @@
+import type { IngressLink } from './adapters/slack/ingress/ingress-link.js';
+import type { SlackAdapter } from './adapters/slack/slack-adapter.js';
 import type { AppDeps } from './app/deps.js';
 import { syncPolicyRotations } from './app/import-directory.js';
 import { discordSettings, type Env, MIGRATIONS_DIR, slackSettings } from './config/env.js';
@@ -8,6 +10,7 @@ import { createHttpServer } from './http/server.js';
 import * as autoClose from './jobs/auto-close.js';
 import * as countdownRefresh from './jobs/countdown-refresh.js';
 import { OutboxWorker } from './jobs/outbox-worker.js';
+import * as pruneInbox from './jobs/prune-inbox.js';
 import * as queueDigest from './jobs/queue-digest.js';
 import { type CronJob, Scheduler } from './jobs/scheduler.js';
 import { createLogger } from './logger.js';
@@ -18,7 +21,7 @@ import { openDatabase, ping } from './store/db.js';
 import { DrizzleStore } from './store/store.js';
 
 /** Housekeeping jobs on cron schedules (the SLA tick is the scheduler's own). README lists them. */
-const CRON_JOBS: CronJob[] = [autoClose, queueDigest, countdownRefresh];
+const CRON_JOBS: CronJob[] = [autoClose, queueDigest, countdownRefresh, pruneInbox];
 
 /** Where the database lives, for the start-up log, without credentials. */
 function describeDatabase(env: Env): string {
@@ -96,6 +99,7 @@ export async function start(env: Env): Promise<number> {
     await database.close();
     return 1;
   }
+  const slackAdapter = adapters.find((a): a is SlackAdapter => 'inbox' in a && a.inbox !== null) ?? null;
   if (adapters.length === 0)
     logger.warn(
       {},
@@ -119,11 +123,31 @@ export async function start(env: Env): Promise<number> {
   );
   // The sandbox has no login: alone, it listens on loopback unless HOST says otherwise.
   const host = env.HOST ?? (sandbox && !realPlatform ? '127.0.0.1' : '0.0.0.0');
-  const port = await http.listen(env.PORT, host);
+  // With the Slack ingress, it owns the public port and the bot's server listens on loopback only.
+  const ingressed = slackAdapter !== null && slack?.ingress?.mode === 'thread';
+  let port = await http.listen(ingressed ? 0 : env.PORT, ingressed ? '127.0.0.1' : host);
+  let ingress: IngressLink | null = null;
   try {
     for (const a of adapters) await a.start();
+    if (ingressed) {
+      const { startIngress } = await import('./adapters/slack/ingress/ingress-link.js');
+      ingress = await startIngress({
+        config: {
+          port: env.PORT,
+          host,
+          signingSecret: slack.signingSecret!,
+          journalPath: slack.ingress!.journal,
+          upstream: { host: '127.0.0.1', port },
+          logLevel: env.LOG_LEVEL,
+        },
+        record: (e) => slackAdapter.inbox!.record(e),
+        logger,
+      });
+      port = ingress.port;
+    }
   } catch (err) {
     logger.error({ err: (err as Error).message }, 'a chat adapter could not connect; not starting');
+    for (const a of adapters) await a.stop();
     await http.close();
     await database.close();
     return 1;
@@ -151,7 +175,9 @@ export async function start(env: Env): Promise<number> {
     const stop = async (signal: string) => {
       logger.info({ signal }, 'shutting down');
       ready = false;
-      // Stop taking work, finish what is in flight, then close the pool.
+      // Stop taking work, finish what is in flight, then close the pool. The ingress goes first:
+      // it hands over what it answered Slack for while the database is still open.
+      await ingress?.stop();
       for (const a of adapters) await a.stop();
       await http.close();
       await scheduler.stop();

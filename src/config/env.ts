@@ -48,6 +48,10 @@ const baseEnvSchema = z.object({
     .regex(/^xapp-[\w-]+$/, 'an app-level token starting with xapp-')
     .optional(),
   SLACK_API_URL: httpUrl,
+  /** HTTP mode: `thread` answers Slack from the ingress thread (journaled); `inline` from the bot's own. */
+  SLACK_INGRESS: z.enum(['thread', 'inline']).default('thread'),
+  /** Unset: next to the data folder, `<TIERDESK_DATA_DIR>.slack-ingress.journal`. */
+  SLACK_INGRESS_JOURNAL: z.string().min(1).optional(),
   SLACK_CHANNEL_RATE: z
     .string()
     .regex(/^\d+(\.\d+)?$/, 'posts per second per channel, e.g. 1')
@@ -118,6 +122,8 @@ export interface SlackSettings {
   apiUrl: string | null;
   /** Posts and edits per second per channel (bursts of 4), to stay under Slack's limits. */
   channelRate: number;
+  /** HTTP mode: who answers Slack's event callbacks (README: Slack ingress). Null in Socket Mode. */
+  ingress?: { mode: 'thread' | 'inline'; journal: string } | null;
 }
 
 /** The Slack adapter's settings, or null when Slack is not configured (the adapter stays off). */
@@ -130,6 +136,13 @@ export function slackSettings(env: Env): SlackSettings | null {
     appToken: env.SLACK_APP_TOKEN ?? null,
     apiUrl: env.SLACK_API_URL ?? null,
     channelRate: env.SLACK_CHANNEL_RATE,
+    ingress: env.SLACK_APP_TOKEN
+      ? null
+      : {
+          mode: env.SLACK_INGRESS,
+          journal:
+            env.SLACK_INGRESS_JOURNAL ?? `${env.TIERDESK_DATA_DIR.replace(/\/+$/, '')}.slack-ingress.journal`,
+        },
   };
 }
 

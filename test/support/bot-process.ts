@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import type { AppDeps } from '../../src/app/deps.js';
 import { importDirectory, syncPolicyRotations } from '../../src/app/import-directory.js';
 import { openTicket } from '../../src/app/open-ticket.js';
@@ -9,8 +12,9 @@ import { silentLogger } from '../../src/ports/logger.js';
 import { openDatabase } from '../../src/store/db.js';
 import { DrizzleStore } from '../../src/store/store.js';
 import { FakeClock } from '../fakes/clock.js';
-import type { FakeSlack, SlackCall } from '../fakes/slack/fake-slack.js';
+import { FakeSlack, type SlackCall } from '../fakes/slack/fake-slack.js';
 import { EXAMPLE_DIRECTORY, examplePolicy } from './app.js';
+import { createTestDatabase, TEST_DB_KIND, type TestDatabase } from './database.js';
 import { eventually } from './eventually.js';
 
 const BIN = resolve(PACKAGE_ROOT, 'bin/tierdesk.js');
@@ -120,4 +124,38 @@ export function isPageCall(call: SlackCall): boolean {
   } catch {
     return false;
   }
+}
+
+export interface BotProcessFixture {
+  fake: FakeSlack;
+  dataDir: string;
+  /** On PostgreSQL runs, the test's own database; undefined on PGlite. */
+  db: TestDatabase | undefined;
+  /** Bots the test started; killed after it. */
+  bots: BotProcess[];
+}
+
+/**
+ * For tests that run `tierdesk start`: a fresh fake Slack, data folder and (on PostgreSQL) database
+ * for each test, all removed after it, with every bot it started killed.
+ */
+export function botProcessFixture(): BotProcessFixture {
+  const f = { bots: [] as BotProcess[] } as BotProcessFixture;
+  beforeEach(async () => {
+    f.fake = await FakeSlack.start({ teamId: 'T0VENDOR01', botUserId: 'U0TIERDESK', botId: 'B0TIERDESK' });
+    f.dataDir = mkdtempSync(join(tmpdir(), 'tierdesk-bot-'));
+    f.db = TEST_DB_KIND === 'postgres' ? await createTestDatabase() : undefined;
+  });
+  afterEach(async () => {
+    for (const b of f.bots.splice(0)) b.child.kill('SIGKILL');
+    await f.fake.close();
+    await f.db?.drop();
+    for (const path of [
+      f.dataDir,
+      `${f.dataDir}.slack-ingress.journal`,
+      `${f.dataDir}.slack-ingress.journal.lock`,
+    ])
+      rmSync(path, { recursive: true, force: true });
+  });
+  return f;
 }

@@ -1,7 +1,7 @@
-import { createSlackAdapter } from '../../src/adapters/slack/slack-adapter.js';
+import { type IngressLink, startIngress } from '../../src/adapters/slack/ingress/ingress-link.js';
+import { createSlackAdapter, type SlackAdapter } from '../../src/adapters/slack/slack-adapter.js';
 import { createHttpServer, type HttpServer } from '../../src/http/server.js';
 import type { OutboxWorker } from '../../src/jobs/outbox-worker.js';
-import type { ChatAdapter } from '../../src/ports/adapter.js';
 import { silentLogger } from '../../src/ports/logger.js';
 import { FakeSlack } from '../fakes/slack/fake-slack.js';
 import {
@@ -27,7 +27,7 @@ export interface SlackBot {
   http: HttpServer;
   worker: OutboxWorker;
   /** The Slack adapter itself (its stop() is what shutdown calls). */
-  adapter: ChatAdapter;
+  adapter: SlackAdapter;
   /** http://127.0.0.1:PORT/slack/events */
   endpoint: string;
   /** Sends a signed event_callback to this bot's endpoint; returns the HTTP response. */
@@ -47,8 +47,15 @@ export interface SlackBot {
   close(): Promise<void>;
 }
 
-/** The real Slack adapter (Bolt, HTTP mode) on the bot's HTTP server, talking to a fake Slack. */
-export async function startSlackBot(shared?: { app: TestApp; fake: FakeSlack }): Promise<SlackBot> {
+/**
+ * The real Slack adapter (Bolt, HTTP mode) on the bot's HTTP server, talking to a fake Slack. With
+ * `ingress`, the real ingress process (as `tierdesk start` forks it) answers in front of it, with
+ * its journal at that path.
+ */
+export async function startSlackBot(
+  shared?: { app: TestApp; fake: FakeSlack },
+  opts: { ingressJournal?: string } = {},
+): Promise<SlackBot> {
   const fake =
     shared?.fake ??
     (await FakeSlack.start({ teamId: VENDOR_TEAM, botUserId: 'U0TIERDESK', botId: 'B0TIERDESK' }));
@@ -67,7 +74,24 @@ export async function startSlackBot(shared?: { app: TestApp; fake: FakeSlack }):
     { deps: app.deps, logger: silentLogger, wake: () => worker?.wake() },
   );
   adapter.mount(http);
-  const port = await http.listen(0, '127.0.0.1');
+  let port = await http.listen(0, '127.0.0.1');
+  let ingress: IngressLink | null = null;
+  if (opts.ingressJournal) {
+    ingress = await startIngress({
+      config: {
+        port: 0,
+        host: '127.0.0.1',
+        signingSecret: SIGNING_SECRET,
+        journalPath: opts.ingressJournal,
+        upstream: { host: '127.0.0.1', port },
+        logLevel: 'silent',
+      },
+      record: (e) => adapter.inbox!.record(e),
+      logger: silentLogger,
+    });
+    port = ingress.port;
+  }
+  await adapter.start();
   worker = startTestWorker(app.deps, adapter.delivery, 30_000);
   const endpoint = `http://127.0.0.1:${port}/slack/events`;
   let seq = 0;
@@ -149,6 +173,7 @@ export async function startSlackBot(shared?: { app: TestApp; fake: FakeSlack }):
       }
     },
     async close() {
+      await ingress?.stop();
       await adapter.stop();
       await http.close();
       await worker?.stop();

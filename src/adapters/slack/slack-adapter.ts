@@ -10,11 +10,12 @@ import { registerActions } from './actions.js';
 import { registerCommands } from './commands.js';
 import { SlackDelivery } from './delivery.js';
 import { registerEvents } from './events.js';
+import { type InboxOutcome, SlackInbox } from './inbox.js';
 import { ChannelPacer } from './pacer.js';
+import { SLACK_EVENTS_PATH } from './paths.js';
 import { SlackPeople } from './people.js';
 
-/** Where Slack sends events, slash commands and interactivity (one URL for all, as in manifest.yml). */
-export const SLACK_EVENTS_PATH = '/slack/events';
+export { SLACK_EVENTS_PATH } from './paths.js';
 
 function boltLogger(logger: Logger): BoltLogger {
   const log = logger.child({ component: 'bolt' });
@@ -64,8 +65,13 @@ export interface SlackAdapterContext {
   wake: () => void;
 }
 
+export interface SlackAdapter extends ChatAdapter {
+  /** HTTP mode: where events answered by the ingress process go (see ingress/). Null in Socket Mode. */
+  inbox: SlackInbox | null;
+}
+
 /** Builds the Slack adapter on Bolt: HTTP mode on the bot's server, or Socket Mode with an app token. */
-export async function createSlackAdapter(s: SlackSettings, ctx: SlackAdapterContext): Promise<ChatAdapter> {
+export async function createSlackAdapter(s: SlackSettings, ctx: SlackAdapterContext): Promise<SlackAdapter> {
   const logger = ctx.logger.child({ adapter: 'slack' });
   const me = await whoAmI(s, logger);
   const common = {
@@ -109,15 +115,24 @@ export async function createSlackAdapter(s: SlackSettings, ctx: SlackAdapterCont
   });
   // Bolt answers events before their listeners run; shutdown waits for the listeners (stop()).
   const inFlight = new InFlight();
-  app.use(async ({ next }) => {
-    await inFlight.track(next());
+  app.use(async ({ next, context }) => {
+    try {
+      await inFlight.track(next());
+    } catch (err) {
+      // An event from the inbox whose listener failed stays unhandled there, to be retried.
+      const outcome = context.inbox as InboxOutcome | undefined;
+      if (outcome) outcome.failed = true;
+      throw err;
+    }
   });
+  const inbox = receiver ? new SlackInbox(app, ctx.deps, inFlight, logger) : null;
   const people = new SlackPeople(app.client, logger);
   registerEvents(app, { deps: ctx.deps, people, botUserId: me.botUserId, teamId: me.teamId, wake: ctx.wake });
   registerCommands(app, ctx);
   registerActions(app, ctx);
   logger.info({ mode: s.mode, team: me.teamId, botUserId: me.botUserId }, 'slack adapter ready');
   return {
+    inbox,
     delivery: new SlackDelivery(app.client, {
       teamUrl: me.url,
       pacer: new ChannelPacer(s.channelRate, 4),
@@ -128,9 +143,11 @@ export async function createSlackAdapter(s: SlackSettings, ctx: SlackAdapterCont
     },
     async start() {
       if (!receiver) await app.start();
+      inbox?.start();
     },
     async stop() {
       if (!receiver) await app.stop();
+      inbox?.stop();
       const left = await inFlight.drain(DRAIN_TIMEOUT_MS);
       if (left > 0) logger.error({ left }, 'shutdown: slack events still being handled were abandoned');
     },

@@ -28,6 +28,7 @@ describe('parseEnv', () => {
         LOG_LEVEL: 'info',
         DATABASE_POOL_SIZE: 10,
         SLACK_CHANNEL_RATE: 1,
+        SLACK_INGRESS: 'thread',
       },
     });
   });
@@ -148,9 +149,22 @@ describe('Slack settings', () => {
       appToken: null,
       apiUrl: 'http://127.0.0.1:9/api/',
       channelRate: 1,
+      ingress: { mode: 'thread', journal: '.tierdesk/data.slack-ingress.journal' },
     });
+    const inline = parseEnv({
+      SLACK_BOT_TOKEN: BOT,
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_INGRESS: 'inline',
+      SLACK_INGRESS_JOURNAL: '/var/lib/tierdesk/slack.journal',
+    });
+    expect(inline.ok && slackSettings(inline.env)?.ingress).toEqual({
+      mode: 'inline',
+      journal: '/var/lib/tierdesk/slack.journal',
+    });
+    expect(JSON.stringify(parseEnv({ SLACK_INGRESS: 'process' }))).toContain('SLACK_INGRESS');
     const socket = parseEnv({ SLACK_BOT_TOKEN: BOT, SLACK_APP_TOKEN: 'xapp-1-A1-123-abc' });
     expect(socket.ok && slackSettings(socket.env)?.mode).toBe('socket');
+    expect(socket.ok && slackSettings(socket.env)?.ingress).toBeNull();
   });
 
   it('names each missing or malformed setting and never echoes the secrets', () => {
