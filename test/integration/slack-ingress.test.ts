@@ -70,6 +70,21 @@ describe(`the Slack ingress in front of the adapter (${TEST_DB_KIND})`, () => {
     await eventually(() => expect(readFileSync(join(dir, 'slack.journal'), 'utf8')).toBe(''));
   });
 
+  it('a replica shutting down writes the handled marks still waiting, then lets go of the database', async () => {
+    const replica = await startSlackBot(
+      { app: bot.app, fake: bot.fake },
+      { ingressJournal: join(dir, 'replica.journal') },
+    );
+    const ts = freshTs();
+    const eventId = freshEventId();
+    expect((await replica.event(inesWrites(bot.fake, SSO, ts), { eventId })).status).toBe(200);
+    await eventually(async () => expect(await ticketsFor(ts)).toHaveLength(1));
+    // What shutdown calls before it closes the pool: nothing may be left to write after it.
+    await replica.adapter.stop();
+    expect(await inboxRow(eventId)).toEqual([{ handled: true, body: null }]);
+    await replica.close();
+  });
+
   it("handles Slack's retries of one event once", async () => {
     const ts = freshTs();
     const eventId = freshEventId();

@@ -39,6 +39,7 @@ export class SlackInbox {
   private accepted = new Map<string, Waiting[]>();
   private handled = new Set<string>();
   private writing: NodeJS.Timeout | null = null;
+  private stopped = false;
   private timer: NodeJS.Timeout | null = null;
   private takingOver: Promise<number> | null = null;
 
@@ -79,7 +80,15 @@ export class SlackInbox {
   }
 
   private scheduleWrite(ms: number): void {
+    if (this.stopped) return;
     this.writing ??= setTimeout(() => void this.write(), ms);
+  }
+
+  /** Writes what is waiting now (shutdown: after the handlers finished, before the pool closes). */
+  async flush(): Promise<void> {
+    if (this.writing) clearTimeout(this.writing);
+    this.writing = null;
+    if (this.accepted.size > 0 || this.handled.size > 0) await this.write();
   }
 
   private async write(): Promise<void> {
@@ -112,7 +121,9 @@ export class SlackInbox {
     this.timer.unref();
   }
 
+  /** Stops taking over and stops writing on a timer; flush() writes what is left. */
   stop(): void {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
   }

@@ -149,6 +149,7 @@ export async function createSlackAdapter(s: SlackSettings, ctx: SlackAdapterCont
       if (!receiver) await app.stop();
       inbox?.stop();
       const left = await inFlight.drain(DRAIN_TIMEOUT_MS);
+      await inbox?.flush(); // the last records and handled marks, while the database is open
       if (left > 0) logger.error({ left }, 'shutdown: slack events still being handled were abandoned');
     },
   };
