@@ -8,7 +8,10 @@
  * Ceiling: one-row INSERT … ON CONFLICT DO NOTHING into an indexed table, same driver, same pool,
  * same concurrency.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
+import { startIngress } from '../src/adapters/slack/ingress/ingress-link.js';
 import { createSlackAdapter } from '../src/adapters/slack/slack-adapter.js';
 import { createHttpServer } from '../src/http/server.js';
 import { silentLogger } from '../src/ports/logger.js';
@@ -97,8 +100,21 @@ figure(async (opts, progress) => {
     );
     const http = createHttpServer(silentLogger);
     adapter.mount(http);
-    const port = await http.listen(0, '127.0.0.1');
-    const endpoint = new URL(`http://127.0.0.1:${port}/slack/events`);
+    // As `tierdesk start` runs it: the ingress thread answers Slack and hands events to the adapter.
+    const ingress = await startIngress({
+      config: {
+        port: 0,
+        host: '127.0.0.1',
+        signingSecret: SIGNING_SECRET,
+        journalPath: join(tmpdir(), `tierdesk-bench-intake-${process.pid}.journal`),
+        upstream: { host: '127.0.0.1', port: await http.listen(0, '127.0.0.1') },
+        logLevel: 'silent',
+      },
+      record: (e) => adapter.inbox!.record(e),
+      logger: silentLogger,
+    });
+    await adapter.start();
+    const endpoint = new URL(`http://127.0.0.1:${ingress.port}/slack/events`);
     const intake = async (i: number) => {
       const status = await postSigned(endpoint, customerMessage(`${TEXTS[i % TEXTS.length]} (${i})`).body);
       if (status !== 200) throw new Error(`endpoint answered ${status}`);
@@ -107,7 +123,9 @@ figure(async (opts, progress) => {
     };
     await closedLoop(warmup, CONCURRENCY, intake);
     const perSecond = await closedLoop(count, CONCURRENCY, intake);
-    const peakRssMb = process.resourceUsage().maxRSS / 1024;
+    const peakRssMb = process.resourceUsage().maxRSS / 1024; // the ingress thread included
+    await ingress.stop();
+    await adapter.stop();
     await http.close();
 
     const [made] = await rows<{ tickets: string; cards: string }>(

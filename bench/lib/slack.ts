@@ -2,7 +2,8 @@
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { PACKAGE_ROOT } from '../../src/config/env.js';
 import { eventCallback, messageEvent, signSlackRequest } from '../../test/fakes/slack/signed-request.js';
 
@@ -42,6 +43,7 @@ export async function startFakeSlack(): Promise<FakeSlackProcess> {
 }
 
 let seq = 0;
+let botsStarted = 0;
 const runId = `${process.pid.toString(36)}${Date.now().toString(36)}`;
 
 /** A unique Slack ts (seconds.micro). */
@@ -142,6 +144,7 @@ export function botEnv(db: { url: string | undefined; dataDir: string }, slackUr
   Object.assign(env, { PORT: '0', HOST: '127.0.0.1' });
   if (db.url) env.DATABASE_URL = db.url;
   else env.TIERDESK_DATA_DIR = db.dataDir;
+  env.SLACK_INGRESS_JOURNAL = join(tmpdir(), `tierdesk-bench-${runId}-${++botsStarted}.journal`);
   if (slackUrl) {
     env.SLACK_BOT_TOKEN = 'xoxb-bench';
     env.SLACK_SIGNING_SECRET = SIGNING_SECRET;
@@ -192,7 +195,7 @@ export async function startBot(
   };
 }
 
-/** VmRSS of a process (bytes), from /proc. */
+/** VmRSS of a process (bytes), from /proc; the bot's Slack ingress thread is part of it. */
 export function rssOf(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
