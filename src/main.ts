@@ -140,7 +140,7 @@ export async function start(env: Env): Promise<number> {
           upstream: { host: '127.0.0.1', port },
           logLevel: env.LOG_LEVEL,
         },
-        record: (e) => slackAdapter.inbox!.record(e),
+        record: (e, settled) => slackAdapter.inbox!.record(e, settled),
         logger,
       });
       port = ingress.port;

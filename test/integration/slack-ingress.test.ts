@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MAX_OPEN } from '../../src/adapters/slack/ingress/backlog.js';
 import { startIngress } from '../../src/adapters/slack/ingress/ingress-link.js';
 import { Journal } from '../../src/adapters/slack/ingress/journal.js';
 import { CLAIM_MS, MAX_TAKEOVERS, recordInbound, takeOverInbound } from '../../src/app/inbound-events.js';
@@ -241,6 +242,46 @@ describe('the ingress journal', () => {
     await eventually(() => expect(handed).toEqual([body]));
     await eventually(() => expect(readFileSync(journalPath, 'utf8')).toBe(''));
     await next.stop();
+  });
+
+  it(`holds its answers while the bot has ${MAX_OPEN} events unhandled, and lets them go as it catches up`, {
+    timeout: 30_000,
+  }, async () => {
+    const unsettled: Array<() => void> = [];
+    const ingress = await startIngress({
+      config: {
+        port: 0,
+        host: '127.0.0.1',
+        signingSecret: SIGNING_SECRET,
+        journalPath: join(dir, 'slack.journal'),
+        upstream: { host: '127.0.0.1', port: 9 },
+        logLevel: 'silent',
+      },
+      record: async (_e, settled) => {
+        unsettled.push(settled);
+      },
+      logger: silentLogger,
+    });
+    const url = `http://127.0.0.1:${ingress.port}/slack/events`;
+    const send = () => {
+      const body = eventCallback({
+        teamId: VENDOR_TEAM,
+        event: { type: 'message', text: 'hi', ts: freshTs() },
+      });
+      return postSigned(url, body, JSON_CONTENT_TYPE, SIGNING_SECRET);
+    };
+    for (let i = 0; i < MAX_OPEN; i += 32)
+      await Promise.all(Array.from({ length: 32 }, () => send().then((r) => expect(r.status).toBe(200))));
+    let answered = false;
+    const held = send().then((r) => {
+      answered = true;
+      return r.status;
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(answered).toBe(false);
+    unsettled[0]!(); // the bot finished one event
+    expect(await held).toBe(200);
+    await ingress.stop();
   });
 
   it('refuses a journal another live process holds', async () => {

@@ -86,7 +86,7 @@ export async function startSlackBot(
         upstream: { host: '127.0.0.1', port },
         logLevel: 'silent',
       },
-      record: (e) => adapter.inbox!.record(e),
+      record: (e, settled) => adapter.inbox!.record(e, settled),
       logger: silentLogger,
     });
     port = ingress.port;

@@ -52,19 +52,25 @@ export class SlackInbox {
 
   /**
    * Takes an event the ingress answered for: starts handling it and resolves once it is recorded
-   * (the ingress keeps it in its journal until then).
+   * (the ingress keeps it in its journal until then); calls `settled` when done handling it.
    */
-  record(e: {
-    eventId: string;
-    body: string;
-    retryNum: number | null;
-    retryReason: string | null;
-  }): Promise<void> {
-    const event: InboundEvent = { platform: 'slack', ...e };
-    if (!this.recent.has(e.eventId)) {
+  record(
+    e: { eventId: string; body: string; retryNum: number | null; retryReason: string | null },
+    settled: () => void = () => {},
+  ): Promise<void> {
+    const event: InboundEvent = {
+      platform: 'slack',
+      eventId: e.eventId,
+      body: e.body,
+      retryNum: e.retryNum,
+      retryReason: e.retryReason,
+    };
+    if (this.recent.has(e.eventId))
+      settled(); // a retry of an event being or already handled
+    else {
       this.recent.add(e.eventId);
       if (this.recent.size > RECENT_IDS) this.recent.delete(this.recent.values().next().value!);
-      void this.inFlight.track(this.handle(event));
+      void this.inFlight.track(this.handle(event).finally(settled));
     }
     return new Promise<void>((resolve, reject) => {
       const waiting = this.accepted.get(e.eventId) ?? [];

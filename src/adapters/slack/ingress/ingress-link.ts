@@ -11,8 +11,11 @@ const STOP_TIMEOUT_MS = 10_000;
 
 export interface IngressLinkOptions {
   config: Omit<IngressConfig, 'type'>;
-  /** Records one event durably (the inbox table); the ingress drops it from its journal afterwards. */
-  record: (entry: JournalEntry) => Promise<void>;
+  /**
+   * Records one event durably (the inbox table), which lets the ingress drop it from its journal;
+   * calls `settled` once the bot is done handling it.
+   */
+  record: (entry: JournalEntry, settled: () => void) => Promise<void>;
   logger: Logger;
 }
 
@@ -51,7 +54,10 @@ export function startIngress(o: IngressLinkOptions): Promise<IngressLink> {
   let restartMs = RESTART_MIN_MS;
 
   const deliver = (w: Worker, e: JournalEntry, attempt = 0): void => {
-    o.record(e).then(
+    const settled = () => {
+      if (worker === w) w.postMessage({ type: 'settled', seq: e.seq } satisfies ToIngress);
+    };
+    o.record(e, settled).then(
       () => {
         if (worker === w) w.postMessage({ type: 'committed', seq: e.seq } satisfies ToIngress);
       },

@@ -16,6 +16,8 @@ export interface IngressOptions {
   journal: Journal;
   /** Hands a journaled event to the bot (after Slack has been answered). */
   forward: (entry: JournalEntry) => void;
+  /** Resolves when the bot has room for another event (see Backlog). */
+  room: () => Promise<void>;
   logger: Logger;
   /** Injectable clock for the signature's five-minute window (ms). */
   now?: () => number;
@@ -116,6 +118,7 @@ export function ingressHandler(o: IngressOptions): {
       retryNum: retry === undefined ? null : Number(retry),
       retryReason: header(req, 'x-slack-retry-reason') ?? null,
     });
+    await o.room();
     res.writeHead(200, { 'content-length': 0 });
     res.end();
     o.forward(entry);

@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createLogger } from '../../../logger.js';
+import { Backlog } from './backlog.js';
 import { ingressHandler } from './ingress-server.js';
 import { Journal, type JournalEntry } from './journal.js';
 import type { FromIngress, IngressConfig, ToIngress } from './protocol.js';
@@ -25,12 +26,17 @@ async function run(port: NonNullable<typeof parentPort>, config: IngressConfig):
     tell({ type: 'failed', message: (err as Error).message });
     return;
   }
-  const forward = (e: JournalEntry) => tell({ type: 'event', ...e });
+  const backlog = new Backlog();
+  const forward = (e: JournalEntry) => {
+    backlog.opened(e.seq);
+    tell({ type: 'event', ...e });
+  };
   const ingress = ingressHandler({
     signingSecret: config.signingSecret,
     upstream: config.upstream,
     journal,
     forward,
+    room: () => backlog.room(),
     logger,
   });
   const server = createServer(ingress.handle);
@@ -67,6 +73,7 @@ async function run(port: NonNullable<typeof parentPort>, config: IngressConfig):
   };
   port.on('message', (m: ToIngress) => {
     if (m.type === 'committed') journal.confirm(m.seq);
+    else if (m.type === 'settled') backlog.settled(m.seq);
     else if (m.type === 'stop') void stop();
   });
 }

@@ -15,6 +15,8 @@ export interface IngressConfig {
 export type ToIngress =
   /** Entry `seq` is committed to the inbox table; the journal may drop it. */
   | { type: 'committed'; seq: number }
+  /** The bot has finished handling entry `seq` (or given it up to a later take-over). */
+  | { type: 'settled'; seq: number }
   /** Stop taking requests, wait for confirmations, exit. */
   | { type: 'stop' };
 
