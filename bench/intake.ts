@@ -110,7 +110,7 @@ figure(async (opts, progress) => {
         upstream: { host: '127.0.0.1', port: await http.listen(0, '127.0.0.1') },
         logLevel: 'silent',
       },
-      record: (e) => adapter.inbox!.record(e),
+      record: (e, settled) => adapter.inbox!.record(e, settled),
       logger: silentLogger,
     });
     await adapter.start();

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createBenchDatabase } from './lib/database.js';
 import { cheapTraffic } from './lib/events.js';
 import { figure } from './lib/figure.js';
-import { postSigned, startBot, startFakeSlack } from './lib/slack.js';
+import { postSigned, resets, startBot, startFakeSlack } from './lib/slack.js';
 
 const CONCURRENCY = 32;
 const MB = 1024 * 1024;
@@ -57,6 +57,7 @@ figure(async (opts, progress) => {
       rssAtTotalMb: rssAtTotal / MB,
       peakRssMb: Math.max(peak, rssAtFirst, rssAtTotal) / MB,
       growthRatio: rssAtTotal / rssAtFirst,
+      connectionResets: resets.count,
       first,
     };
   } finally {

@@ -55,6 +55,7 @@ interface Memory {
   rssAtFirstMb: number;
   rssAtTotalMb: number;
   growthRatio: number;
+  connectionResets: number;
 }
 interface ColdStart {
   runs: number;
@@ -169,7 +170,7 @@ async function main() {
     {
       figure: `5b RSS after ${count(memory.events)} inbound events`,
       measured: `${round(memory.rssAtTotalMb)} MB`,
-      ceiling: `${round(memory.rssAtFirstMb)} MB after ${count(memory.first)} (ratio ${report.memory.growthRatio})`,
+      ceiling: `${round(memory.rssAtFirstMb)} MB after ${count(memory.first)} (ratio ${report.memory.growthRatio})${memory.connectionResets ? `, ${memory.connectionResets} resets resent` : ''}`,
       target: `≤ 200 MB, no growth (≤ ${GROWTH_TOLERANCE}×)`,
       met: memory.rssAtTotalMb <= 200 && memory.growthRatio <= GROWTH_TOLERANCE,
     },

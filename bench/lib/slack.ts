@@ -73,8 +73,27 @@ export function callback(event: Record<string, unknown>): string {
 
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
-/** POSTs a signed body to the endpoint on a kept-alive connection; resolves with the HTTP status. */
+/** Connections reset under a request, which postSigned then sent again (see BENCHMARKS.md). */
+export const resets = { count: 0 };
+
+/**
+ * POSTs a signed body to the endpoint on a kept-alive connection; resolves with the HTTP status.
+ * A connection reset is retried once, with Slack's retry headers, as Slack redelivers an event
+ * whose delivery failed.
+ */
 export function postSigned(url: URL, body: string, headers: Record<string, string> = {}): Promise<number> {
+  return postOnce(url, body, headers).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ECONNRESET') throw err;
+    resets.count += 1;
+    return postOnce(url, body, {
+      ...headers,
+      'x-slack-retry-num': '1',
+      'x-slack-retry-reason': 'http_error',
+    });
+  });
+}
+
+function postOnce(url: URL, body: string, headers: Record<string, string>): Promise<number> {
   const signed = signSlackRequest(SIGNING_SECRET, body, Math.floor(Date.now() / 1000));
   return new Promise((ok, fail) => {
     const req = request(
@@ -115,7 +134,12 @@ export function readyPort(child: ChildProcess, timeoutMs = 60_000): Promise<numb
     const timer = setTimeout(() => fail(new Error(`not ready after ${timeoutMs} ms:\n${out}`)), timeoutMs);
     let ready = false;
     child.stdout?.on('data', (d: Buffer) => {
-      if (ready) return; // keep draining the pipe, stop keeping the text
+      if (ready) {
+        // Keep draining the pipe; pass on what the bot warns about, so a failing figure says why.
+        for (const line of d.toString().split('\n'))
+          if (/"level":(40|50|60)/.test(line)) process.stderr.write(`bot: ${line.slice(0, 400)}\n`);
+        return;
+      }
       out += d;
       const m = /tierdesk ready on http:\/\/localhost:(\d+)/.exec(out);
       if (m) {
@@ -127,6 +151,10 @@ export function readyPort(child: ChildProcess, timeoutMs = 60_000): Promise<numb
     });
     child.stderr?.on('data', (d: Buffer) => {
       if (!ready) out += d;
+      else process.stderr.write(`bot stderr: ${d.toString().slice(0, 2000)}`);
+    });
+    child.once('exit', (code, signal) => {
+      if (ready && code !== 0) process.stderr.write(`bot exited: ${signal ?? code}\n`);
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
