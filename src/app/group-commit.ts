@@ -77,6 +77,9 @@ export class GroupCommit<I, O> {
     }
     this.lingered = false;
     while (this.inFlight < this.opts.maxInFlight && this.queue.length > 0) {
+      // With a batch running and a wait allowed, the next one starts only as full as the last:
+      // callers trickling in one by one would otherwise each get a batch of their own.
+      if (linger > 0 && this.inFlight > 0 && this.queue.length < target) break;
       const batch = this.queue.splice(0, this.opts.maxBatch);
       this.lastSize = batch.length;
       this.inFlight++;

@@ -32,6 +32,22 @@ describe('group commit', () => {
     expect(r.batches).toEqual([['a'], ['b', 'c', 'd'], ['e']]);
   });
 
+  it('with a batch running, starts the next only once it is as full as the last', async () => {
+    const r = recorder(30);
+    const g = new GroupCommit(r.run, { maxBatch: 10, maxInFlight: 2, lingerMs: 2 });
+    const first = ['a', 'b', 'c', 'd'].map((x) => g.submit(x));
+    const trickle: Promise<string>[] = [];
+    for (const x of ['e', 'f', 'g', 'h']) {
+      await new Promise((res) => setTimeout(res, 2));
+      trickle.push(g.submit(x));
+    }
+    expect(await Promise.all([...first, ...trickle])).toEqual(['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H']);
+    expect(r.batches).toEqual([
+      ['a', 'b', 'c', 'd'],
+      ['e', 'f', 'g', 'h'],
+    ]);
+  });
+
   it('retries a failed batch one item at a time, so only the bad item fails', async () => {
     const r = recorder();
     const failures: number[] = [];
