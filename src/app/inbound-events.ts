@@ -13,19 +13,6 @@ export const MAX_TAKEOVERS = 5;
 /** Handled events keep their id this long, to recognise a platform's late retries. */
 export const KEEP_HANDLED_MS = 24 * 3600_000;
 
-/** Records events; returns, for each, whether it is new (false: a retry or replay of one recorded). */
-export async function recordInbound(deps: AppDeps, events: InboundEvent[]): Promise<boolean[]> {
-  const now = deps.clock.now();
-  const fresh = await deps.store.transaction((uow) => uow.inbox.acceptMany(events, now, now + CLAIM_MS));
-  // The same event twice in one batch: only the first is handled.
-  const firsts = new Set<string>();
-  return events.map((e) => {
-    if (!fresh.has(e.eventId) || firsts.has(e.eventId)) return false;
-    firsts.add(e.eventId);
-    return true;
-  });
-}
-
 /**
  * One transaction of inbox bookkeeping: records `accepted` (claimed by the caller) and marks the
  * events `handled` (recorded in this batch, an earlier one, or not at all).

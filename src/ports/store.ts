@@ -290,10 +290,10 @@ export interface InboundEvent {
 
 export interface InboxRepository {
   /**
-   * Records accepted events, each claimed by the caller until `claimedUntil` (ms). Returns the ids
-   * of those seen for the first time; a retry or replay of a recorded event is not recorded again.
+   * Records accepted events, each claimed by the caller until `claimedUntil` (ms); a retry or
+   * replay of a recorded event is not recorded again.
    */
-  acceptMany(events: InboundEvent[], at: number, claimedUntil: number): Promise<Set<string>>;
+  acceptMany(events: InboundEvent[], at: number, claimedUntil: number): Promise<void>;
   /**
    * Marks events handled (recorded or not yet): their bodies are dropped, their ids kept to
    * recognise late retries.

@@ -7,14 +7,12 @@ import type {
   ClaimedMessage,
   EscalationRecord,
   EscalationRepository,
-  InboundEvent,
-  InboxRepository,
   OutboxLane,
   OutboxRepository,
   RotationRepository,
 } from '../ports/store.js';
 import type { DbOrTx } from './db.js';
-import { escalations, inbox, oncallOverrides, oncallRotations, outbox, people } from './schema/index.js';
+import { escalations, oncallOverrides, oncallRotations, outbox, people } from './schema/index.js';
 import { toDate } from './time.js';
 
 export class DrizzleOutboxRepository implements OutboxRepository {
@@ -202,87 +200,6 @@ export class DrizzleOutboxRepository implements OutboxRepository {
       );
     const at = rows[0]?.at;
     return at ? new Date(at).getTime() : null;
-  }
-}
-
-export class DrizzleInboxRepository implements InboxRepository {
-  constructor(private readonly db: DbOrTx) {}
-
-  async acceptMany(events: InboundEvent[], at: number, claimedUntil: number): Promise<Set<string>> {
-    if (events.length === 0) return new Set();
-    const receivedAt = new Date(at);
-    const until = new Date(claimedUntil);
-    const rows = await this.db
-      .insert(inbox)
-      .values(events.map((e) => ({ ...e, receivedAt, claimedUntil: until })))
-      .onConflictDoNothing()
-      .returning({ eventId: inbox.eventId });
-    return new Set(rows.map((r) => r.eventId));
-  }
-
-  async handled(platform: Platform, eventIds: string[], at: number): Promise<void> {
-    if (eventIds.length === 0) return;
-    const handledAt = new Date(at);
-    // An upsert: the bot may finish an event before the batch recording it has committed.
-    await this.db
-      .insert(inbox)
-      .values(
-        [...new Set(eventIds)].map((eventId) => ({ platform, eventId, receivedAt: handledAt, handledAt })),
-      )
-      .onConflictDoUpdate({
-        target: [inbox.platform, inbox.eventId],
-        set: { handledAt, body: null, claimedUntil: null },
-      });
-  }
-
-  async takeOverAbandoned(
-    platform: Platform,
-    at: number,
-    claimedUntil: number,
-    limit: number,
-    maxTakeovers: number,
-  ): Promise<InboundEvent[]> {
-    const due = this.db
-      .select({ eventId: inbox.eventId })
-      .from(inbox)
-      .where(
-        and(
-          eq(inbox.platform, platform),
-          isNull(inbox.handledAt),
-          lt(inbox.claimedUntil, new Date(at)),
-          lt(inbox.takeovers, maxTakeovers),
-        ),
-      )
-      .orderBy(asc(inbox.receivedAt))
-      .limit(limit)
-      .for('update', { skipLocked: true });
-    const rows = await this.db
-      .update(inbox)
-      .set({ claimedUntil: new Date(claimedUntil), takeovers: sql`${inbox.takeovers} + 1` })
-      .where(and(eq(inbox.platform, platform), inArray(inbox.eventId, due)))
-      .returning();
-    return rows
-      .sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime())
-      .map((r) => ({
-        platform: r.platform as Platform,
-        eventId: r.eventId,
-        body: r.body ?? '{}',
-        retryNum: r.retryNum,
-        retryReason: r.retryReason,
-      }));
-  }
-
-  async pruneHandled(before: number, limit: number): Promise<number> {
-    const old = this.db
-      .select({ eventId: inbox.eventId })
-      .from(inbox)
-      .where(and(isNotNull(inbox.handledAt), lt(inbox.handledAt, new Date(before))))
-      .limit(limit);
-    const rows = await this.db
-      .delete(inbox)
-      .where(and(isNotNull(inbox.handledAt), inArray(inbox.eventId, old)))
-      .returning({ eventId: inbox.eventId });
-    return rows.length;
   }
 }
 

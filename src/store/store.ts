@@ -3,11 +3,11 @@ import { DrizzleAdminRepository } from './admin-repo.js';
 import type { Db, DbOrTx } from './db.js';
 import {
   DrizzleEscalationRepository,
-  DrizzleInboxRepository,
   DrizzleOutboxRepository,
   DrizzleRotationRepository,
 } from './delivery-repo.js';
 import { DrizzleDirectoryRepository } from './directory-repo.js';
+import { DrizzleInboxRepository } from './inbox-repo.js';
 import { DrizzleMaintenanceRepository } from './maintenance-repo.js';
 import { DrizzleTicketRepository } from './tickets-repo.js';
 import { DrizzleEventRepository, DrizzleMessageRepository } from './timeline-repo.js';

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { MAX_OPEN } from '../../src/adapters/slack/ingress/backlog.js';
 import { startIngress } from '../../src/adapters/slack/ingress/ingress-link.js';
 import { Journal } from '../../src/adapters/slack/ingress/journal.js';
-import { CLAIM_MS, MAX_TAKEOVERS, recordInbound, takeOverInbound } from '../../src/app/inbound-events.js';
+import { CLAIM_MS, MAX_TAKEOVERS, takeOverInbound, writeInbox } from '../../src/app/inbound-events.js';
 import { silentLogger } from '../../src/ports/logger.js';
 import {
   eventCallback,
@@ -130,9 +130,12 @@ describe(`the Slack ingress in front of the adapter (${TEST_DB_KIND})`, () => {
     const body = eventCallback({ teamId: VENDOR_TEAM, event: inesWrites(bot.fake, SSO, ts) });
     const eventId = (JSON.parse(body) as { event_id: string }).event_id;
     // What a replica killed right after recording would leave: the row, claimed, unhandled.
-    await recordInbound(bot.app.deps, [
-      { platform: 'slack', eventId, body, retryNum: null, retryReason: null },
-    ]);
+    await writeInbox(
+      bot.app.deps,
+      'slack',
+      [{ platform: 'slack', eventId, body, retryNum: null, retryReason: null }],
+      [],
+    );
     expect(await bot.adapter.inbox!.takeOver()).toBe(0); // still claimed
     bot.app.clock.set(bot.app.clock.now() + CLAIM_MS + 1000);
     expect(await bot.adapter.inbox!.takeOver()).toBe(1);
@@ -149,7 +152,7 @@ describe(`the Slack ingress in front of the adapter (${TEST_DB_KIND})`, () => {
       retryNum: null,
       retryReason: null,
     };
-    await recordInbound(deps, [e]);
+    await writeInbox(deps, 'slack', [e], []);
     for (let i = 0; i < MAX_TAKEOVERS; i++) {
       bot.app.clock.set(bot.app.clock.now() + CLAIM_MS + 1000);
       expect(await takeOverInbound(deps, 'slack', 10)).toHaveLength(1);
