@@ -22,8 +22,12 @@ export interface JournalEntry {
   retryReason: string | null;
 }
 
-/** Past this size with entries still waiting, the file is rewritten with only those. */
-const COMPACT_BYTES = 8 * 1024 * 1024;
+/**
+ * The file is rewritten with only the waiting entries once the confirmed ones in it pass this
+ * size and outweigh the waiting ones; so a rewrite costs no more than the writes it reclaims, even
+ * when the bot falls far behind.
+ */
+export const COMPACT_BYTES = 8 * 1024 * 1024;
 
 /**
  * The Slack ingress's write-ahead journal. Each event is appended with one write() before Slack is
@@ -36,9 +40,12 @@ const COMPACT_BYTES = 8 * 1024 * 1024;
  * One journal per ingress: a lock file next to it holds the owner's pid.
  */
 export class Journal {
-  private readonly waiting = new Map<number, JournalEntry>();
+  /** Entries not yet confirmed, with the length of their line in the file. */
+  private readonly waiting = new Map<number, { entry: JournalEntry; bytes: number }>();
   private nextSeq = 1;
+  /** The file's length, and the part of it that waiting entries take. */
   private bytes = 0;
+  private liveBytes = 0;
 
   private constructor(
     private readonly path: string,
@@ -63,7 +70,7 @@ export class Journal {
 
   /** Entries not yet confirmed, oldest first. */
   entries(): JournalEntry[] {
-    return [...this.waiting.values()];
+    return [...this.waiting.values()].map((w) => w.entry);
   }
 
   get size(): number {
@@ -81,18 +88,24 @@ export class Journal {
     };
     const line = `${JSON.stringify(entry)}\n`;
     writeSync(this.fd, line);
-    this.bytes += Buffer.byteLength(line);
-    this.waiting.set(entry.seq, entry);
+    const bytes = Buffer.byteLength(line);
+    this.bytes += bytes;
+    this.liveBytes += bytes;
+    this.waiting.set(entry.seq, { entry, bytes });
     return entry;
   }
 
   /** The bot committed entry `seq` to its inbox; it need not be kept. */
   confirm(seq: number): void {
-    if (!this.waiting.delete(seq)) return;
+    const w = this.waiting.get(seq);
+    if (!w) return;
+    this.waiting.delete(seq);
+    this.liveBytes -= w.bytes;
+    const dead = this.bytes - this.liveBytes;
     if (this.waiting.size === 0) {
       ftruncateSync(this.fd, 0); // O_APPEND: the next write lands at the start again
       this.bytes = 0;
-    } else if (this.bytes > COMPACT_BYTES) this.compact();
+    } else if (dead > COMPACT_BYTES && dead > this.liveBytes) this.compact();
   }
 
   close(): void {
@@ -101,13 +114,14 @@ export class Journal {
   }
 
   private compact(): void {
-    const text = [...this.waiting.values()].map((e) => `${JSON.stringify(e)}\n`).join('');
+    const text = [...this.waiting.values()].map((w) => `${JSON.stringify(w.entry)}\n`).join('');
     const tmp = `${this.path}.tmp`;
     writeFileSync(tmp, text);
     renameSync(tmp, this.path);
     closeSync(this.fd);
     this.fd = openSync(this.path, 'a');
     this.bytes = Buffer.byteLength(text);
+    this.liveBytes = this.bytes;
   }
 }
 

@@ -1,0 +1,72 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { COMPACT_BYTES, Journal } from '../../../src/adapters/slack/ingress/journal.js';
+
+/** An event body of about 1 KB, as a Slack message callback is. */
+const body = (i: number) =>
+  JSON.stringify({ type: 'event_callback', event_id: `Ev${i}`, pad: 'x'.repeat(1000) });
+
+describe('ingress journal', () => {
+  let dir: string;
+  let path: string;
+  let journal: Journal;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tierdesk-journal-'));
+    path = join(dir, 'slack.journal');
+    journal = Journal.open(path);
+  });
+  afterEach(() => {
+    journal.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const append = (n: number, from = 0) =>
+    Array.from({ length: n }, (_, i) =>
+      journal.append({ eventId: `Ev${from + i}`, body: body(from + i), retryNum: null, retryReason: null }),
+    );
+  const inode = () => statSync(path).ino;
+
+  it('does not rewrite the file on every confirmation while the bot is far behind', () => {
+    // More than COMPACT_BYTES still waiting: the bot has fallen behind by thousands of events.
+    const entries = append(Math.ceil((1.5 * COMPACT_BYTES) / 1000));
+    const file = inode();
+    const size = statSync(path).size;
+    for (const e of entries.slice(0, 100)) journal.confirm(e.seq);
+    // A rewrite would reclaim only 100 lines at the cost of copying all the rest.
+    expect(inode()).toBe(file);
+    expect(statSync(path).size).toBe(size);
+    expect(journal.size).toBe(entries.length - 100);
+  });
+
+  it('rewrites the file with only the waiting entries once the confirmed ones outweigh them', () => {
+    const entries = append(Math.ceil((1.5 * COMPACT_BYTES) / 1000));
+    const file = inode();
+    const keep = entries.slice(-1000);
+    for (const e of entries.slice(0, -1000)) journal.confirm(e.seq);
+    expect(inode()).not.toBe(file);
+    // At most COMPACT_BYTES of confirmed lines stay behind, however many went through.
+    expect(statSync(path).size).toBeLessThan(keep.length * 1200 + COMPACT_BYTES);
+    // A restart reads back every waiting entry, in order (and confirmed ones not yet rewritten
+    // away: handling is idempotent on Slack's message ids, so a replay opens nothing twice).
+    journal.close();
+    journal = Journal.open(path);
+    expect(
+      journal
+        .entries()
+        .map((e) => e.eventId)
+        .slice(-keep.length),
+    ).toEqual(keep.map((e) => e.eventId));
+  });
+
+  it('empties the file when nothing is waiting', () => {
+    const entries = append(3);
+    for (const e of entries) journal.confirm(e.seq);
+    expect(statSync(path).size).toBe(0);
+    append(1, 3);
+    journal.close();
+    journal = Journal.open(path);
+    expect(journal.entries().map((e) => e.eventId)).toEqual(['Ev3']);
+  });
+});
