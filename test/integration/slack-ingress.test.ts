@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MAX_WRITE } from '../../src/adapters/slack/inbox.js';
 import { MAX_OPEN } from '../../src/adapters/slack/ingress/backlog.js';
 import { startIngress } from '../../src/adapters/slack/ingress/ingress-link.js';
 import { Journal } from '../../src/adapters/slack/ingress/journal.js';
@@ -160,6 +161,28 @@ describe(`the Slack ingress in front of the adapter (${TEST_DB_KIND})`, () => {
     bot.app.clock.set(bot.app.clock.now() + CLAIM_MS + 1000);
     expect(await takeOverInbound(deps, 'slack', 10)).toHaveLength(0);
     expect(await inboxRow(e.eventId)).toEqual([{ handled: false, body: '{}' }]);
+  });
+
+  it(`records a burst of more events than one write takes (${MAX_WRITE}) in several writes`, async () => {
+    // 10,000 records are 70,000 parameters, more than one Postgres statement can carry: a bot whose
+    // writes fell this far behind could never catch up if it wrote them all at once.
+    const item = { type: 'message', channel: 'C0NORTHWND', ts: freshTs() };
+    const event = { type: 'reaction_added', user: 'U0INESNW01', reaction: 'eyes', item, event_ts: freshTs() };
+    const ids = Array.from({ length: 10_000 }, () => freshEventId());
+    await Promise.all(
+      ids.map((eventId) =>
+        bot.adapter.inbox!.record({
+          eventId,
+          body: eventCallback({ teamId: VENDOR_TEAM, event, eventId }),
+          retryNum: null,
+          retryReason: null,
+        }),
+      ),
+    );
+    const [recorded] = await bot.app.rows<{ n: number }>(
+      `select count(*)::int as n from inbox where event_id in (${ids.map((id) => `'${id}'`).join(',')})`,
+    );
+    expect(recorded!.n).toBe(ids.length);
   });
 });
 

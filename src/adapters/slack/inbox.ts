@@ -18,6 +18,11 @@ export interface InboxOutcome {
 const RECENT_IDS = 10_000;
 /** Inbox bookkeeping is written at most this often: one transaction for all that piled up. */
 const WRITE_EVERY_MS = 25;
+/**
+ * The most records, and the most marks, one write takes; the rest wait for the next, which follows
+ * at once. Keeps each statement far below Postgres's 65,535 parameters however far writes fall behind.
+ */
+export const MAX_WRITE = 1_000;
 const RETRY_WRITE_MS = 1_000;
 
 interface Waiting {
@@ -94,14 +99,28 @@ export class SlackInbox {
   async flush(): Promise<void> {
     if (this.writing) clearTimeout(this.writing);
     this.writing = null;
-    if (this.accepted.size > 0 || this.handled.size > 0) await this.write();
+    // More than one write when more than MAX_WRITE wait; one that fails leaves its records to the
+    // ingress's journal and its marks in place, which ends the loop.
+    let left = Number.POSITIVE_INFINITY;
+    while (this.accepted.size + this.handled.size > 0 && this.accepted.size + this.handled.size < left) {
+      left = this.accepted.size + this.handled.size;
+      await this.write();
+    }
   }
 
   private async write(): Promise<void> {
-    const accepted = this.accepted;
-    const handled = this.handled;
-    this.accepted = new Map();
-    this.handled = new Set();
+    const accepted = new Map<string, Waiting[]>();
+    for (const [id, w] of this.accepted) {
+      if (accepted.size === MAX_WRITE) break;
+      accepted.set(id, w);
+      this.accepted.delete(id);
+    }
+    const handled = new Set<string>();
+    for (const id of this.handled) {
+      if (handled.size === MAX_WRITE) break;
+      handled.add(id);
+      this.handled.delete(id);
+    }
     const events = [...accepted.values()].map((w) => w[0]!.event);
     try {
       await this.inFlight.track(writeInbox(this.deps, 'slack', events, [...handled]));
@@ -113,7 +132,8 @@ export class SlackInbox {
       for (const id of handled) this.handled.add(id);
     } finally {
       this.writing = null;
-      if (this.accepted.size > 0 || this.handled.size > 0)
+      if (this.accepted.size >= MAX_WRITE || this.handled.size >= MAX_WRITE) this.scheduleWrite(0);
+      else if (this.accepted.size > 0 || this.handled.size > 0)
         this.scheduleWrite(
           this.handled.size > 0 && this.accepted.size === 0 ? RETRY_WRITE_MS : WRITE_EVERY_MS,
         );

@@ -1,14 +1,14 @@
-/** Events handed to the bot and not yet handled, past which the ingress holds its answers. */
+/** Events handed to the bot and not yet both handled and recorded, past which answers are held. */
 export const MAX_OPEN = 256;
 /** The longest an answer is held: Slack retries what is not answered within 3 s. */
 export const MAX_HOLD_MS = 2_000;
 
 /**
  * Backpressure. The ingress answers Slack before the bot handles an event, so without a bound a
- * flood would pile up, unhandled, in the bot's memory. Past MAX_OPEN unhandled events the ingress
- * holds each answer (the event is already journaled) until the bot catches up, for up to
- * MAX_HOLD_MS: Slack then slows down to the bot's pace, since it sends each connection's next
- * event only after the answer.
+ * flood would pile up in the bot's memory, unhandled or unrecorded (a slow database). Past MAX_OPEN
+ * such events the ingress holds each answer (the event is already journaled) until the bot catches
+ * up, for up to MAX_HOLD_MS: Slack then slows down to the bot's pace, since it sends each
+ * connection's next event only after the answer.
  */
 export class Backlog {
   private readonly open = new Set<number>();

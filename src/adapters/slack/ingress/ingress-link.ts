@@ -54,12 +54,16 @@ export function startIngress(o: IngressLinkOptions): Promise<IngressLink> {
   let restartMs = RESTART_MIN_MS;
 
   const deliver = (w: Worker, e: JournalEntry, attempt = 0): void => {
+    // The event leaves the ingress's backlog once it is both handled and recorded, so the backlog
+    // bounds what the bot holds whichever of the two falls behind.
+    let pending = 2;
     const settled = () => {
-      if (worker === w) w.postMessage({ type: 'settled', seq: e.seq } satisfies ToIngress);
+      if (--pending === 0 && worker === w) w.postMessage({ type: 'settled', seq: e.seq } satisfies ToIngress);
     };
     o.record(e, settled).then(
       () => {
         if (worker === w) w.postMessage({ type: 'committed', seq: e.seq } satisfies ToIngress);
+        settled();
       },
       (err: unknown) => {
         const wait = Math.min(RESTART_MAX_MS, 200 * 2 ** attempt);

@@ -15,7 +15,10 @@ export interface IngressConfig {
 export type ToIngress =
   /** Entry `seq` is committed to the inbox table; the journal may drop it. */
   | { type: 'committed'; seq: number }
-  /** The bot has finished handling entry `seq` (or given it up to a later take-over). */
+  /**
+   * The bot has committed entry `seq` and finished handling it (or given it up to a later
+   * take-over): it leaves the backlog.
+   */
   | { type: 'settled'; seq: number }
   /** Stop taking requests, wait for confirmations, exit. */
   | { type: 'stop' };
