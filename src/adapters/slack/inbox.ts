@@ -122,6 +122,7 @@ export class SlackInbox {
       this.handled.delete(id);
     }
     const events = [...accepted.values()].map((w) => w[0]!.event);
+    let failed = false;
     try {
       await this.inFlight.track(writeInbox(this.deps, 'slack', events, [...handled]));
       for (const w of accepted.values()) for (const x of w) x.resolve();
@@ -130,13 +131,14 @@ export class SlackInbox {
       this.logger.error({ err, events: events.length, handled: handled.size }, 'slack: inbox write failed');
       for (const w of accepted.values()) for (const x of w) x.reject(err);
       for (const id of handled) this.handled.add(id);
+      failed = true;
     } finally {
       this.writing = null;
-      if (this.accepted.size >= MAX_WRITE || this.handled.size >= MAX_WRITE) this.scheduleWrite(0);
-      else if (this.accepted.size > 0 || this.handled.size > 0)
-        this.scheduleWrite(
-          this.handled.size > 0 && this.accepted.size === 0 ? RETRY_WRITE_MS : WRITE_EVERY_MS,
-        );
+      // Records only wait for the next window: the ingress holds Slack's answers on them (its
+      // backlog), so a longer wait here would stall intake. Only a failed write backs off.
+      if (failed) this.scheduleWrite(RETRY_WRITE_MS);
+      else if (this.accepted.size >= MAX_WRITE || this.handled.size >= MAX_WRITE) this.scheduleWrite(0);
+      else if (this.accepted.size > 0 || this.handled.size > 0) this.scheduleWrite(WRITE_EVERY_MS);
     }
   }
 
