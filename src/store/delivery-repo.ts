@@ -13,6 +13,7 @@ import type {
 } from '../ports/store.js';
 import type { DbOrTx } from './db.js';
 import { escalations, oncallOverrides, oncallRotations, outbox, people } from './schema/index.js';
+import { insertJson } from './sql.js';
 import { toDate } from './time.js';
 
 export class DrizzleOutboxRepository implements OutboxRepository {
@@ -37,21 +38,21 @@ export class DrizzleOutboxRepository implements OutboxRepository {
   }
 
   private async enqueuePlain(rows: Array<{ m: OutboundMessage; ticketId: number | null }>, when: Date) {
-    await this.db
-      .insert(outbox)
-      .values(
-        rows.map(({ m, ticketId }) => ({
-          idempotencyKey: m.key,
-          platform: m.platform,
-          orderingKey: m.orderingKey,
-          ticketId,
-          payload: m.body as unknown as Record<string, unknown>,
-          priority: m.priority === 'urgent' ? 0 : 1,
-          nextAttemptAt: when,
-          createdAt: when,
-        })),
-      )
-      .onConflictDoNothing({ target: outbox.idempotencyKey });
+    await insertJson(
+      this.db,
+      outbox,
+      rows.map(({ m, ticketId }) => ({
+        idempotencyKey: m.key,
+        platform: m.platform,
+        orderingKey: m.orderingKey,
+        ticketId,
+        payload: m.body as unknown as Record<string, unknown>,
+        priority: m.priority === 'urgent' ? 0 : 1,
+        nextAttemptAt: when,
+        createdAt: when,
+      })),
+      { tail: sql`on conflict (idempotency_key) do nothing` },
+    );
   }
 
   /**

@@ -3,6 +3,7 @@ import type { Platform } from '../domain/policy.js';
 import type { InboundEvent, InboxRepository } from '../ports/store.js';
 import type { DbOrTx } from './db.js';
 import { inbox } from './schema/index.js';
+import { insertJson } from './sql.js';
 
 /** The inbox of platform events the Slack ingress answered for (see src/app/inbound-events.ts). */
 export class DrizzleInboxRepository implements InboxRepository {
@@ -12,25 +13,27 @@ export class DrizzleInboxRepository implements InboxRepository {
     if (events.length === 0) return;
     const receivedAt = new Date(at);
     const until = new Date(claimedUntil);
-    await this.db
-      .insert(inbox)
-      .values(events.map((e) => ({ ...e, receivedAt, claimedUntil: until })))
-      .onConflictDoNothing();
+    await insertJson(
+      this.db,
+      inbox,
+      events.map((e) => ({ ...e, receivedAt, claimedUntil: until })),
+      { tail: sql`on conflict do nothing` },
+    );
   }
 
   async handled(platform: Platform, eventIds: string[], at: number): Promise<void> {
     if (eventIds.length === 0) return;
     const handledAt = new Date(at);
     // An upsert: the bot may finish an event before the batch recording it has committed.
-    await this.db
-      .insert(inbox)
-      .values(
-        [...new Set(eventIds)].map((eventId) => ({ platform, eventId, receivedAt: handledAt, handledAt })),
-      )
-      .onConflictDoUpdate({
-        target: [inbox.platform, inbox.eventId],
-        set: { handledAt, body: null, claimedUntil: null },
-      });
+    await insertJson(
+      this.db,
+      inbox,
+      [...new Set(eventIds)].map((eventId) => ({ platform, eventId, receivedAt: handledAt, handledAt })),
+      {
+        tail: sql`on conflict (platform, event_id) do update
+          set handled_at = excluded.handled_at, body = null, claimed_until = null`,
+      },
+    );
   }
 
   async takeOverAbandoned(

@@ -5,7 +5,7 @@ import type { TicketStatus } from '../domain/ticket.js';
 import type { NewTicket, SlaChange, TicketRecord, TicketRepository } from '../ports/store.js';
 import type { DbOrTx } from './db.js';
 import { slaClocks, tickets } from './schema/index.js';
-import { oneOf, rowsOf } from './sql.js';
+import { insertJson, oneOf, rowsOf } from './sql.js';
 import { toDate, toMs } from './time.js';
 
 type Row = typeof tickets.$inferSelect;
@@ -92,21 +92,20 @@ export class DrizzleTicketRepository implements TicketRepository {
 
   async insertMany(ts: NewTicket[]): Promise<TicketRecord[]> {
     if (ts.length === 0) return [];
-    const rows = await this.db
-      .insert(tickets)
-      .values(
-        ts.map((t) => ({
-          ...mutableColumns(t),
-          organizationId: t.organizationId,
-          originPlatform: t.origin.platform,
-          originChannelId: t.origin.channelId,
-          originMessageId: t.origin.messageId,
-          policySnapshot: t.policySnapshot,
-          createdAt: new Date(t.createdAt),
-        })),
-      )
-      .onConflictDoNothing({ target: [tickets.originPlatform, tickets.originMessageId] })
-      .returning();
+    const rows = await insertJson(
+      this.db,
+      tickets,
+      ts.map((t) => ({
+        ...mutableColumns(t),
+        organizationId: t.organizationId,
+        originPlatform: t.origin.platform,
+        originChannelId: t.origin.channelId,
+        originMessageId: t.origin.messageId,
+        policySnapshot: t.policySnapshot,
+        createdAt: new Date(t.createdAt),
+      })),
+      { tail: sql`on conflict (origin_platform, origin_message_id) do nothing`, returning: true },
+    );
     const records = rows.map(ticketFromRow);
     await this.projectClocks(records);
     return records;
@@ -265,21 +264,10 @@ export class DrizzleTicketRepository implements TicketRepository {
         ];
       }),
     );
-    if (values.length === 0) return;
-    await this.db
-      .insert(slaClocks)
-      .values(values)
-      .onConflictDoUpdate({
-        target: [slaClocks.ticketId, slaClocks.kind],
-        set: {
-          startedAt: sql`excluded.started_at`,
-          targetMs: sql`excluded.target_ms`,
-          dueAt: sql`excluded.due_at`,
-          metAt: sql`excluded.met_at`,
-          breachedAt: sql`excluded.breached_at`,
-          stoppedAt: sql`excluded.stopped_at`,
-          paused: sql`excluded.paused`,
-        },
-      });
+    await insertJson(this.db, slaClocks, values, {
+      tail: sql`on conflict (ticket_id, kind) do update set started_at = excluded.started_at,
+        target_ms = excluded.target_ms, due_at = excluded.due_at, met_at = excluded.met_at,
+        breached_at = excluded.breached_at, stopped_at = excluded.stopped_at, paused = excluded.paused`,
+    });
   }
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Platform } from '../domain/policy.js';
 import type { TicketEvent } from '../domain/ticket.js';
 import type {
@@ -10,6 +10,7 @@ import type {
 } from '../ports/store.js';
 import type { DbOrTx } from './db.js';
 import { ticketEvents, ticketMessages } from './schema/index.js';
+import { insertJson } from './sql.js';
 import { toMs } from './time.js';
 
 export class DrizzleEventRepository implements EventRepository {
@@ -27,8 +28,7 @@ export class DrizzleEventRepository implements EventRepository {
     const values = entries.flatMap(({ ticketId, events, actorId }) =>
       events.map(({ type, ...data }) => ({ ticketId, type, at: when, actorId, data })),
     );
-    if (values.length === 0) return;
-    await this.db.insert(ticketEvents).values(values);
+    await insertJson(this.db, ticketEvents, values);
   }
 
   async list(ticketId: number): Promise<StoredEvent[]> {
@@ -74,11 +74,12 @@ export class DrizzleMessageRepository implements MessageRepository {
 
   async insertMany(ms: NewMessage[]): Promise<MessageRecord[]> {
     if (ms.length === 0) return [];
-    const rows = await this.db
-      .insert(ticketMessages)
-      .values(ms.map((m) => ({ ...m, createdAt: new Date(m.createdAt) })))
-      .onConflictDoNothing()
-      .returning();
+    const rows = await insertJson(
+      this.db,
+      ticketMessages,
+      ms.map((m) => ({ ...m, createdAt: new Date(m.createdAt) })),
+      { tail: sql`on conflict do nothing`, returning: true },
+    );
     return rows.map(messageFromRow);
   }
 

@@ -80,6 +80,9 @@ export async function createSlackAdapter(s: SlackSettings, ctx: SlackAdapterCont
     botUserId: me.botUserId,
     logger: boltLogger(logger),
     ignoreSelf: true,
+    // No listener keeps conversation state; Bolt's default in-memory store would be looked up on
+    // every event for nothing (and would differ between replicas if anything ever wrote to it).
+    convoStore: false as const,
     // The outbox retries with backoff and honours Retry-After; the client must not sleep or retry itself.
     clientOptions: {
       ...(s.apiUrl ? { slackApiUrl: s.apiUrl } : {}),
