@@ -6,6 +6,8 @@
  * nothing. The load generator runs in this process, apart from both.
  */
 import { fork } from 'node:child_process';
+import { resolve } from 'node:path';
+import { PACKAGE_ROOT } from '../src/config/env.js';
 import { createBenchDatabase } from './lib/database.js';
 import { supportTraffic } from './lib/events.js';
 import { figure } from './lib/figure.js';
@@ -39,7 +41,7 @@ async function steadyLoad(endpoint: URL, count: number, onProgress: (f: number) 
 }
 
 async function startBare(): Promise<{ endpoint: URL; stop(): void }> {
-  const child = fork(new URL('./bare-bolt-process.ts', import.meta.url).pathname, {
+  const child = fork(resolve(PACKAGE_ROOT, 'bench/bare-bolt-process.ts'), {
     execArgv: ['--import', 'tsx'],
   });
   const port = await new Promise<number>((r) => child.once('message', (m: { port: number }) => r(m.port)));

@@ -1,9 +1,43 @@
 /**
  * Each figure runs in a process of its own (forked by bench/run.ts), so one figure's heap, pools
  * and timers never colour the next one's numbers, and memory is that of the figure alone.
+ *
+ * A figure runs compiled, as `npm start` runs the bot (bin/build.js): bundled by esbuild with the
+ * Slack ingress's worker entry beside it, packages left external, and no TypeScript loader in the
+ * process. Under tsx the figure process would carry tsx's loader thread and the ingress thread a
+ * second one, about 40 MB of RSS that no user's bot has.
  */
 import { fork } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { PACKAGE_ROOT } from '../../src/config/env.js';
 import { startNodeFlags } from './slack.js';
+
+/**
+ * Compiles a figure into dist/bench-<pid>-<n>/ (two levels below the package root, as dist/<build>/
+ * is, so PACKAGE_ROOT resolves the same); returns the entry and a clean-up.
+ */
+let builds = 0;
+async function compileFigure(source: string): Promise<{ entry: string; remove: () => void }> {
+  const outdir = join(PACKAGE_ROOT, 'dist', `bench-${process.pid}-${++builds}`);
+  await build({
+    entryPoints: {
+      figure: source,
+      'slack-ingress': join(PACKAGE_ROOT, 'src', 'adapters', 'slack', 'ingress', 'ingress-worker.ts'),
+    },
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'error',
+  });
+  return { entry: join(outdir, 'figure.js'), remove: () => rmSync(outdir, { recursive: true, force: true }) };
+}
 
 /** What every figure is given. */
 export interface FigureOptions {
@@ -42,15 +76,29 @@ export function figure<T>(
     });
 }
 
-/** In the parent: forks the figure file and resolves with its result. */
-export function runFigure<T>(
+/** In the parent: compiles the figure file, runs it in a process of its own, resolves with its result. */
+export async function runFigure<T>(
   file: string,
   opts: FigureOptions,
   onProgress: (fraction: number) => void,
 ): Promise<T> {
+  const { entry, remove } = await compileFigure(resolve(fileURLToPath(new URL('.', import.meta.url)), file));
+  try {
+    return await forkFigure<T>(file, entry, opts, onProgress);
+  } finally {
+    remove();
+  }
+}
+
+function forkFigure<T>(
+  file: string,
+  entry: string,
+  opts: FigureOptions,
+  onProgress: (fraction: number) => void,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const child = fork(new URL(file, import.meta.url).pathname, {
-      execArgv: [...startNodeFlags(), '--import', 'tsx'],
+    const child = fork(entry, {
+      execArgv: startNodeFlags(),
       env: { ...process.env, TIERDESK_BENCH_OPTS: JSON.stringify(opts) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

@@ -23,7 +23,7 @@ export interface FakeSlackProcess {
 
 /** The fake Slack Web API in a process of its own, so it never shares the measured event loop. */
 export async function startFakeSlack(): Promise<FakeSlackProcess> {
-  const child = fork(new URL('../fake-slack-process.ts', import.meta.url).pathname, {
+  const child = fork(resolve(PACKAGE_ROOT, 'bench/fake-slack-process.ts'), {
     execArgv: ['--import', 'tsx'],
   });
   const url = await new Promise<string>((r) => child.once('message', (m: { url: string }) => r(m.url)));
