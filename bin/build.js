@@ -30,22 +30,20 @@ function fingerprint() {
   return hash.digest('hex').slice(0, 16);
 }
 
-/** The compiled CLI entry (dist/<fingerprint>/main.js), building it first when the sources changed. */
-export async function compiledEntry() {
-  const id = fingerprint();
-  const out = join(DIST, id);
-  const entry = join(out, 'main.js');
-  if (existsSync(entry)) return entry;
+/**
+ * Bundles `entry` into `outdir` as `<name>.js`, as the bot runs: ESM for Node 20, split into
+ * chunks, packages left external, source maps linked. The Slack ingress runs as a worker thread,
+ * which needs a file of its own to start from, so its entry goes beside (`slack-ingress.js`).
+ * The bench compiles its figures with it too.
+ */
+export async function bundle(entry, outdir, name = 'main') {
   const { build } = await import('esbuild');
-  const tmp = `${out}.tmp-${process.pid}`;
-  mkdirSync(DIST, { recursive: true });
   await build({
-    // The Slack ingress runs as a worker thread, which needs a file of its own to start from.
     entryPoints: {
-      main: join(SRC, 'cli', 'main.ts'),
+      [name]: entry,
       'slack-ingress': join(SRC, 'adapters', 'slack', 'ingress', 'ingress-worker.ts'),
     },
-    outdir: tmp,
+    outdir,
     bundle: true,
     splitting: true,
     format: 'esm',
@@ -55,6 +53,17 @@ export async function compiledEntry() {
     sourcemap: 'linked',
     logLevel: 'error',
   });
+}
+
+/** The compiled CLI entry (dist/<fingerprint>/main.js), building it first when the sources changed. */
+export async function compiledEntry() {
+  const id = fingerprint();
+  const out = join(DIST, id);
+  const entry = join(out, 'main.js');
+  if (existsSync(entry)) return entry;
+  const tmp = `${out}.tmp-${process.pid}`;
+  mkdirSync(DIST, { recursive: true });
+  await bundle(join(SRC, 'cli', 'main.ts'), tmp);
   try {
     renameSync(tmp, out);
   } catch {
@@ -62,7 +71,7 @@ export async function compiledEntry() {
   }
   // Keep the three newest builds: a process started from an older one may still load its chunks.
   const builds = readdirSync(DIST)
-    .filter((d) => !d.includes('.tmp-'))
+    .filter((d) => /^[0-9a-f]{16}$/.test(d)) // not a build in progress, nor the bench's own
     .map((d) => ({ d, at: statSync(join(DIST, d)).mtimeMs }))
     .sort((a, b) => b.at - a.at);
   for (const { d } of builds.slice(3)) rmSync(join(DIST, d), { recursive: true, force: true });

@@ -2,16 +2,16 @@
  * Each figure runs in a process of its own (forked by bench/run.ts), so one figure's heap, pools
  * and timers never colour the next one's numbers, and memory is that of the figure alone.
  *
- * A figure runs compiled, as `npm start` runs the bot (bin/build.js): bundled by esbuild with the
- * Slack ingress's worker entry beside it, packages left external, and no TypeScript loader in the
- * process. Under tsx the figure process would carry tsx's loader thread and the ingress thread a
- * second one, about 40 MB of RSS that no user's bot has.
+ * A figure runs compiled, as `npm start` runs the bot: bundled by bin/build.js's `bundle`, with the
+ * Slack ingress's worker entry beside it, and no TypeScript loader in the process. Under tsx the
+ * figure process would carry tsx's loader thread and the ingress thread a second one, about 40 MB
+ * of RSS that no user's bot has.
  */
 import { fork } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundle } from '../../bin/build.js';
 import { PACKAGE_ROOT } from '../../src/config/env.js';
 import { startNodeFlags } from './slack.js';
 
@@ -22,20 +22,7 @@ import { startNodeFlags } from './slack.js';
 let builds = 0;
 async function compileFigure(source: string): Promise<{ entry: string; remove: () => void }> {
   const outdir = join(PACKAGE_ROOT, 'dist', `bench-${process.pid}-${++builds}`);
-  await build({
-    entryPoints: {
-      figure: source,
-      'slack-ingress': join(PACKAGE_ROOT, 'src', 'adapters', 'slack', 'ingress', 'ingress-worker.ts'),
-    },
-    outdir,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'error',
-  });
+  await bundle(source, outdir, 'figure');
   return { entry: join(outdir, 'figure.js'), remove: () => rmSync(outdir, { recursive: true, force: true }) };
 }
 
