@@ -1,21 +1,13 @@
 /**
  * What a batch of inbound messages needs to know before tickets open: tickets already opened from
- * them, the channel links, organizations and authors, and the specialists of their domains with
- * their load. A few queries per batch, whatever its size.
+ * them, the channel links, organizations and authors, and the specialists with their load. A few
+ * queries per batch, whatever its size, sent together.
  */
-import type { Platform } from '../domain/policy.js';
+import type { Platform, Policy } from '../domain/policy.js';
 import { rankSpecialists } from '../domain/routing.js';
 import type { PersonRecord, Specialist, TicketRecord, UnitOfWork } from '../ports/store.js';
 import { isStaff } from './actors.js';
 import type { InboundMessage } from './open-ticket.js';
-
-/** Specialists of each domain in the batch, then their open load: two queries per batch. */
-export async function specialistsByDomain(uow: UnitOfWork, domains: string[]) {
-  const byDomain = await uow.directory.specialists([...new Set(domains)]);
-  const ids = [...new Set([...byDomain.values()].flat().map((s) => s.person.id))];
-  const load = await uow.tickets.openLoad(ids);
-  return { byDomain, load };
-}
 
 export function rankFor(
   specialists: Specialist[],
@@ -48,11 +40,20 @@ export async function existingByOrigin(uow: UnitOfWork, msgs: InboundMessage[]) 
   return out;
 }
 
-/** The channel links, organizations and known authors of the batch: a few queries per batch. */
-export async function directoryFacts(uow: UnitOfWork, msgs: InboundMessage[]) {
+/** Every domain triage can give a ticket: the policy's domain rules and its default. */
+export function policyDomains(policy: Policy): string[] {
+  return [...new Set([...policy.domains.map((d) => d.name), policy.triage.defaultDomain])];
+}
+
+/**
+ * What a batch needs to know first, in one round trip (the queries go out together): tickets its
+ * messages already opened, the channel links, the known authors and the specialists of `domains`.
+ */
+export async function batchFacts(uow: UnitOfWork, msgs: InboundMessage[], domains: string[]) {
   const channels = [...new Map(msgs.map((m) => [keyOf(m.platform, m.channelId), m])).entries()];
   const platforms = [...new Set(msgs.map((m) => m.platform))];
-  const [linkList, known] = await Promise.all([
+  const [existing, linkList, known, byDomain] = await Promise.all([
+    existingByOrigin(uow, msgs),
     Promise.all(channels.map(([, m]) => uow.directory.channelLink(m.platform, m.channelId))),
     Promise.all(
       platforms.map((platform) =>
@@ -61,19 +62,26 @@ export async function directoryFacts(uow: UnitOfWork, msgs: InboundMessage[]) {
         ]),
       ),
     ),
+    uow.directory.specialists(domains),
   ]);
   const links = new Map(channels.map(([k], i) => [k, linkList[i] ?? null]));
-  const orgIds = [...new Set(linkList.flatMap((l) => (l ? [l.organizationId] : [])))];
-  const orgList = await Promise.all(orgIds.map((id) => uow.directory.organizationById(id)));
-  const orgs = new Map(orgIds.map((id, i) => [id, orgList[i] ?? null]));
   const people = new Map<string, PersonRecord>();
   platforms.forEach((platform, i) => {
     for (const [id, p] of known[i]!) people.set(keyOf(platform, id), p);
   });
   return {
+    existing,
+    byDomain,
+    specialistIds: [...new Set([...byDomain.values()].flat().map((s) => s.person.id))],
     link: (m: InboundMessage) => links.get(keyOf(m.platform, m.channelId)) ?? null,
-    org: (id: number) => orgs.get(id) ?? null,
     person: (m: InboundMessage) => people.get(keyOf(m.platform, m.author.externalId)) ?? null,
     remember: (m: InboundMessage, p: PersonRecord) => people.set(keyOf(m.platform, m.author.externalId), p),
   };
+}
+
+/** Organizations by id (a query each, sent together). */
+export async function organizationsById(uow: UnitOfWork, ids: number[]) {
+  const unique = [...new Set(ids)];
+  const list = await Promise.all(unique.map((id) => uow.directory.organizationById(id)));
+  return new Map(unique.map((id, i) => [id, list[i] ?? null]));
 }

@@ -8,6 +8,7 @@ import { triage } from '../domain/triage.js';
 import type {
   ChannelLinkRecord,
   NewTicket,
+  OpeningTicket,
   OrganizationRecord,
   PersonRecord,
   TicketRecord,
@@ -16,7 +17,14 @@ import type {
 import { isStaff } from './actors.js';
 import { type AppDeps, ok, type Result } from './deps.js';
 import { GroupCommit } from './group-commit.js';
-import { directoryFacts, existingByOrigin, keyOf, rankFor, specialistsByDomain } from './intake-facts.js';
+import {
+  batchFacts,
+  existingByOrigin,
+  keyOf,
+  organizationsById,
+  policyDomains,
+  rankFor,
+} from './intake-facts.js';
 import { threadReply } from './outbound.js';
 import { cardMessage } from './ticket-change.js';
 import { openedReply, subjectOf } from './wording.js';
@@ -141,71 +149,49 @@ function draftTicket(
   };
 }
 
-/** The customer's message, the reply and card, and the timeline of the tickets a batch opened. */
-async function recordOpened(
-  uow: UnitOfWork,
-  opened: Array<{ ticket: TicketRecord; requesterId: number }>,
+/** A new ticket under its reserved number, with its customer message, first events, reply and card. */
+function opening(
+  draft: NewTicket,
+  ids: { ticketId: number; messageId: number },
+  requesterId: number,
   at: number,
-): Promise<void> {
-  // The outbox rows do not depend on the messages: both go out together.
-  const [stored] = await Promise.all([
-    uow.messages.insertMany(
-      opened.map(({ ticket, requesterId }) => ({
-        ticketId: ticket.id,
-        platform: ticket.origin.platform,
-        externalId: ticket.origin.messageId,
-        authorId: requesterId,
-        authorKind: 'customer' as const,
-        visibility: 'public' as const,
-        text: ticket.description,
-        createdAt: at,
-      })),
-    ),
-    uow.outbox.enqueueMany(
-      opened.map(({ ticket }) => ({
-        ticketId: ticket.id,
-        messages: [threadReply(ticket, 'opened', openedReply(ticket, at)), ...cardMessage(ticket)],
-      })),
-      at,
-    ),
-  ]);
-  const messages = new Map(stored.map((m) => [m.ticketId, m]));
-  await uow.events.appendMany(
-    opened.map(({ ticket, requesterId }) => {
-      const message = messages.get(ticket.id);
-      return {
-        ticketId: ticket.id,
-        actorId: requesterId,
-        events: [
-          {
-            type: 'opened' as const,
-            tier: ticket.tier,
-            priority: ticket.priority,
-            domain: ticket.domain,
-            queue: ticket.queue,
-            reasons: [...ticket.triageReasons, ...ticket.routeReasons],
-          },
-          ...(message
-            ? [
-                {
-                  type: 'message_added' as const,
-                  messageId: message.id,
-                  authorKind: 'customer' as const,
-                  visibility: 'public' as const,
-                },
-              ]
-            : []),
-        ],
-      };
-    }),
-    at,
-  );
+): OpeningTicket {
+  const ticket: TicketRecord = { ...draft, id: ids.ticketId, version: 1 };
+  return {
+    ticket,
+    message: {
+      id: ids.messageId,
+      ticketId: ticket.id,
+      platform: ticket.origin.platform,
+      externalId: ticket.origin.messageId,
+      authorId: requesterId,
+      authorKind: 'customer',
+      visibility: 'public',
+      text: ticket.description,
+      createdAt: at,
+    },
+    actorId: requesterId,
+    events: [
+      {
+        type: 'opened',
+        tier: ticket.tier,
+        priority: ticket.priority,
+        domain: ticket.domain,
+        queue: ticket.queue,
+        reasons: [...ticket.triageReasons, ...ticket.routeReasons],
+      },
+      { type: 'message_added', messageId: ids.messageId, authorKind: 'customer', visibility: 'public' },
+    ],
+    outbox: [threadReply(ticket, 'opened', openedReply(ticket, at)), ...cardMessage(ticket)],
+  };
 }
 
 /**
- * Opens tickets for a batch of messages in one transaction: a few reads for the directory facts,
- * then one multi-row statement each for the tickets, their SLA clocks, messages, events and
- * outbox rows, whatever the batch size. Outcomes come back in the order of `msgs`.
+ * Opens tickets for a batch of messages in three round trips, whatever the batch size, and without
+ * a transaction around them: the reads go out together; then the organizations, the specialists'
+ * load, the ticket numbers (reserved) and any first-time customers; then one statement writes the
+ * tickets with their SLA clocks, messages, events and outbox rows (IntakeRepository.open), all or
+ * nothing. Outcomes come back in the order of `msgs`.
  */
 async function openBatch(
   uow: UnitOfWork,
@@ -214,83 +200,80 @@ async function openBatch(
 ): Promise<OpenTicketOutcome[]> {
   const at = deps.clock.now();
   const out: Array<OpenTicketOutcome | undefined> = new Array(msgs.length);
-  // Independent reads go out together (postgres.js pipelines them on the transaction's connection).
-  const [existing, facts] = await Promise.all([existingByOrigin(uow, msgs), directoryFacts(uow, msgs)]);
+  const facts = await batchFacts(uow, msgs, policyDomains(deps.policy));
   // The same message twice in one batch (a platform retry) is answered from the first.
   const first = new Map<string, number>();
   const repeats: Array<[number, number]> = [];
-  const fresh: number[] = [];
-  msgs.forEach((m, i) => {
-    const k = keyOf(m.platform, m.messageId);
-    const t = existing.get(k);
-    if (t) out[i] = { status: 'duplicate', ticket: t };
-    else if (first.has(k)) repeats.push([i, first.get(k)!]);
+  const candidates: Array<Omit<Accepted, 'org'>> = [];
+  msgs.forEach((msg, index) => {
+    const k = keyOf(msg.platform, msg.messageId);
+    const t = facts.existing.get(k);
+    if (t) out[index] = { status: 'duplicate', ticket: t };
+    else if (first.has(k)) repeats.push([index, first.get(k)!]);
     else {
-      first.set(k, i);
-      fresh.push(i);
+      first.set(k, index);
+      const link = facts.link(msg);
+      if (!link) out[index] = { status: 'ignored', reason: 'channel_not_linked' };
+      else if (isStaff(facts.person(msg)) && !msg.author.external && msg.trigger === 'message')
+        out[index] = { status: 'ignored', reason: 'staff_message' };
+      else candidates.push({ index, msg, link });
     }
   });
-  const accepted: Accepted[] = [];
-  for (const index of fresh) {
-    const msg = msgs[index]!;
-    const link = facts.link(msg);
-    const org = link && facts.org(link.organizationId);
-    if (!link || !org) {
-      out[index] = { status: 'ignored', reason: 'channel_not_linked' };
-      continue;
-    }
-    const known = facts.person(msg);
-    if (isStaff(known) && !msg.author.external && msg.trigger === 'message') {
-      out[index] = { status: 'ignored', reason: 'staff_message' };
-      continue;
-    }
-    accepted.push({ index, msg, link, org });
-  }
   // Rows are written in a fixed order (by origin) so that two replicas' batches holding the same
   // retried messages take their unique-index locks in the same order and cannot deadlock. Slack ts
   // and Discord snowflakes grow with time, so within a channel this is also arrival order.
-  accepted.sort((x, y) => {
+  candidates.sort((x, y) => {
     const kx = keyOf(x.msg.platform, x.msg.messageId);
     const ky = keyOf(y.msg.platform, y.msg.messageId);
     return kx < ky ? -1 : kx > ky ? 1 : 0;
   });
-  // First-time customers, in a fixed order so that two batches creating the same people cannot deadlock.
-  const newcomers = accepted
-    .filter((a) => !facts.person(a.msg))
-    .sort((a, b) => (a.msg.author.externalId < b.msg.author.externalId ? -1 : 1));
-  for (const a of newcomers) {
-    if (facts.person(a.msg)) continue;
-    const p = await uow.directory.ensureCustomer({
-      ...a.msg.author,
-      platform: a.msg.platform,
-      organizationId: a.org.id,
-    });
-    facts.remember(a.msg, p);
+  // First-time customers, one at a time in a fixed order (each is an idempotent upsert).
+  const newcomers = async () => {
+    const pending = candidates
+      .filter((c) => !facts.person(c.msg))
+      .sort((a, b) => (a.msg.author.externalId < b.msg.author.externalId ? -1 : 1));
+    for (const c of pending) {
+      if (facts.person(c.msg)) continue;
+      const p = await uow.directory.ensureCustomer({
+        ...c.msg.author,
+        platform: c.msg.platform,
+        organizationId: c.link.organizationId,
+      });
+      facts.remember(c.msg, p);
+    }
+  };
+  const [orgs, load, ids] = await Promise.all([
+    organizationsById(
+      uow,
+      candidates.map((c) => c.link.organizationId),
+    ),
+    uow.tickets.openLoad(facts.specialistIds),
+    uow.intake.reserveIds(candidates.length),
+    newcomers(),
+  ]);
+  const accepted: Accepted[] = [];
+  for (const c of candidates) {
+    const org = orgs.get(c.link.organizationId);
+    if (org) accepted.push({ ...c, org });
+    else out[c.index] = { status: 'ignored', reason: 'channel_not_linked' };
   }
   // The tier is resolved from the organization's criteria under the policy in force now; a
   // channel override wins. The stored organizations.tier is a cache for display.
-  const built = accepted.map((a) => {
+  const entries = accepted.map((a, i) => {
     const tier = tierFor(deps.policy, a.org, a.link.tierOverride);
-    return { a, tier, b: buildTicket(deps.policy, a.msg, a.org, facts.person(a.msg)!, tier.tier, at) };
-  });
-  const { byDomain, load } = await specialistsByDomain(
-    uow,
-    built.map((x) => x.b.triaged.domain),
-  );
-  const drafts = built.map(({ a, tier, b }) =>
-    draftTicket(
-      deps.policy,
-      a,
-      tier.reason,
-      b,
-      rankFor(byDomain.get(b.triaged.domain) ?? [], load, b.tier, b.triaged.domain),
+    const b = buildTicket(deps.policy, a.msg, a.org, facts.person(a.msg)!, tier.tier, at);
+    const candidatesFor = rankFor(facts.byDomain.get(b.triaged.domain) ?? [], load, b.tier, b.triaged.domain);
+    return opening(
+      draftTicket(deps.policy, a, tier.reason, b, candidatesFor, at),
+      ids[i]!,
+      b.requester.id,
       at,
-    ),
-  );
+    );
+  });
   const inserted = new Map(
-    (await uow.tickets.insertMany(drafts)).map((t) => [keyOf(t.origin.platform, t.origin.messageId), t]),
+    (await uow.intake.open(entries, at)).map((t) => [keyOf(t.origin.platform, t.origin.messageId), t]),
   );
-  // Another transaction opened some of these first (a retry racing its original): duplicates.
+  // Another replica opened some of these first (a retry racing its original): duplicates.
   const raced = accepted.filter((a) => !inserted.has(keyOf(a.msg.platform, a.msg.messageId)));
   const racedTickets =
     raced.length > 0
@@ -298,17 +281,14 @@ async function openBatch(
           uow,
           raced.map((a) => a.msg),
         )
-      : new Map();
-  const opened: Array<{ ticket: TicketRecord; requesterId: number }> = [];
-  accepted.forEach((a, i) => {
+      : new Map<string, TicketRecord>();
+  for (const a of accepted) {
     const k = keyOf(a.msg.platform, a.msg.messageId);
     const ticket = inserted.get(k);
-    if (ticket) {
-      out[a.index] = { status: 'opened', ticket };
-      opened.push({ ticket, requesterId: built[i]!.b.requester.id });
-    } else out[a.index] = { status: 'duplicate', ticket: racedTickets.get(k)! };
-  });
-  await recordOpened(uow, opened, at);
+    out[a.index] = ticket
+      ? { status: 'opened', ticket }
+      : { status: 'duplicate', ticket: racedTickets.get(k)! };
+  }
   for (const [i, j] of repeats) {
     const o = out[j]!;
     out[i] = o.status === 'opened' ? { status: 'duplicate', ticket: o.ticket } : o;
@@ -316,9 +296,9 @@ async function openBatch(
   return out as OpenTicketOutcome[];
 }
 
-/** Opens tickets for several messages in one transaction; outcomes in the order given. */
+/** Opens tickets for several messages (see openBatch); outcomes in the order given. */
 export function openTickets(deps: AppDeps, msgs: InboundMessage[]): Promise<OpenTicketOutcome[]> {
-  return deps.store.transaction((uow) => openBatch(uow, deps, msgs));
+  return deps.store.withoutTransaction((uow) => openBatch(uow, deps, msgs));
 }
 
 const intakes = new WeakMap<AppDeps, GroupCommit<InboundMessage, OpenTicketOutcome>>();

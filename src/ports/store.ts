@@ -320,8 +320,41 @@ export interface RotationRepository {
   overrides(rotation: string, at: number): Promise<Array<{ person: string; from: number; to: number }>>;
 }
 
-/** Repositories bound to one transaction. */
+/** A ticket about to open, with everything that hangs off it, written together by `IntakeRepository.open`. */
+export interface OpeningTicket {
+  /** The ticket, under its reserved number (`version` 1). */
+  ticket: TicketRecord;
+  /** The customer's message, under its reserved id. */
+  message: NewMessage & { id: number };
+  /** Its first timeline events, by `actorId`. */
+  events: TicketEvent[];
+  actorId: number | null;
+  /** Its first outbound messages (the reply to the customer, the card). */
+  outbox: OutboundMessage[];
+}
+
+/**
+ * The intake's write path: a batch of tickets and all that hangs off them in one statement, so a
+ * flood of customer messages costs a round trip or two per batch rather than one per table.
+ */
+export interface IntakeRepository {
+  /**
+   * Ticket numbers and message ids for `n` tickets about to open, taken from the tables' own
+   * sequences (a number left unused is a gap, as after a rolled-back insert).
+   */
+  reserveIds(n: number): Promise<Array<{ ticketId: number; messageId: number }>>;
+  /**
+   * Writes the tickets, their SLA clocks, messages, events and outbox rows in one statement (so,
+   * without a transaction around it, all or nothing). A ticket whose origin message already opened
+   * one (a retry racing its original) is skipped with everything of its own. Returns the tickets
+   * written.
+   */
+  open(entries: OpeningTicket[], at: number): Promise<TicketRecord[]>;
+}
+
+/** Repositories bound to one transaction (or, in `Store.withoutTransaction`, to none). */
 export interface UnitOfWork {
+  intake: IntakeRepository;
   tickets: TicketRepository;
   events: EventRepository;
   messages: MessageRepository;
@@ -337,4 +370,9 @@ export interface UnitOfWork {
 export interface Store {
   /** Runs `fn` in one database transaction; everything it writes commits or nothing does. */
   transaction<T>(fn: (uow: UnitOfWork) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` with each statement committing on its own: for reads, and for work whose writes are
+   * one statement (which is atomic by itself) or idempotent. Saves the BEGIN and COMMIT round trips.
+   */
+  withoutTransaction<T>(fn: (uow: UnitOfWork) => Promise<T>): Promise<T>;
 }

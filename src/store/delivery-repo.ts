@@ -16,6 +16,24 @@ import { escalations, oncallOverrides, oncallRotations, outbox, people } from '.
 import { insertJson } from './sql.js';
 import { toDate } from './time.js';
 
+/** The outbox row of a message to deliver from `when` on. */
+export function outboxRow(
+  m: OutboundMessage,
+  ticketId: number | null,
+  when: Date,
+): typeof outbox.$inferInsert {
+  return {
+    idempotencyKey: m.key,
+    platform: m.platform,
+    orderingKey: m.orderingKey,
+    ticketId,
+    payload: m.body as unknown as Record<string, unknown>,
+    priority: m.priority === 'urgent' ? 0 : 1,
+    nextAttemptAt: when,
+    createdAt: when,
+  };
+}
+
 export class DrizzleOutboxRepository implements OutboxRepository {
   constructor(private readonly db: DbOrTx) {}
 
@@ -41,16 +59,7 @@ export class DrizzleOutboxRepository implements OutboxRepository {
     await insertJson(
       this.db,
       outbox,
-      rows.map(({ m, ticketId }) => ({
-        idempotencyKey: m.key,
-        platform: m.platform,
-        orderingKey: m.orderingKey,
-        ticketId,
-        payload: m.body as unknown as Record<string, unknown>,
-        priority: m.priority === 'urgent' ? 0 : 1,
-        nextAttemptAt: when,
-        createdAt: when,
-      })),
+      rows.map(({ m, ticketId }) => outboxRow(m, ticketId, when)),
       { tail: sql`on conflict (idempotency_key) do nothing` },
     );
   }

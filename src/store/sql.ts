@@ -17,23 +17,17 @@ interface Executes {
 }
 
 /**
- * A multi-row INSERT whose rows travel as one jsonb parameter (INSERT … SELECT FROM
- * jsonb_to_recordset). Drizzle's `.values()` binds each cell as a parameter of its own and
- * assembles the statement cell by cell; for the intake's batches that cost more CPU than the
- * database's whole work, and its parameter count limits a batch to 65,535 cells. Rows are drizzle's
- * insert model (property names, Dates); the columns are those of the first row, the others take
- * their defaults. `tail` follows the SELECT (ON CONFLICT …). With `returning`, the inserted rows
- * come back in drizzle's select model.
+ * Rows for a multi-row INSERT as one jsonb parameter: `columns` is the column list, `rows` the
+ * matching `SELECT … FROM jsonb_to_recordset($1) … AS v(…)`, whose columns can be named `v."col"` in
+ * a WHERE that follows it, and `v."ordinality"` (the row's place in `rows`, from 1) in an ORDER BY. Rows are drizzle's insert model (property names, Dates); the columns are
+ * those of the first row, the others take their defaults.
  */
-export async function insertJson<T extends PgTable>(
-  db: Executes,
+export function jsonRows<T extends PgTable>(
   table: T,
   rows: Array<T['$inferInsert']>,
-  opts: { tail?: SQL; returning?: boolean } = {},
-): Promise<Array<T['$inferSelect']>> {
-  if (rows.length === 0) return [];
+): { columns: SQL; rows: SQL } {
   const columns = getTableColumns(table) as Record<string, PgColumn>;
-  const keys = Object.keys(rows[0]!).filter((k) => columns[k]);
+  const keys = Object.keys(rows[0] ?? {}).filter((k) => columns[k]);
   const names = keys.map((k) => `"${columns[k]!.name}"`).join(', ');
   const shape = keys.map((k) => `"${columns[k]!.name}" ${columns[k]!.getSQLType()}`).join(', ');
   const json = JSON.stringify(
@@ -46,11 +40,15 @@ export async function insertJson<T extends PgTable>(
       return out;
     }),
   );
-  const result = await db.execute(
-    sql`insert into ${table} (${sql.raw(names)}) select ${sql.raw(names)} from jsonb_to_recordset(${json}::jsonb) as v(${sql.raw(shape)}) ${opts.tail ?? sql``} ${opts.returning ? sql`returning *` : sql``}`,
-  );
-  if (!opts.returning) return [];
-  const all = Object.entries(columns);
+  return {
+    columns: sql.raw(names),
+    rows: sql`select ${sql.raw(names)} from rows from (jsonb_to_recordset(${json}::jsonb) as (${sql.raw(shape)})) with ordinality as v(${sql.raw(names)}, "ordinality")`,
+  };
+}
+
+/** Raw result rows (column names) in drizzle's select model of `table`. */
+export function mapRows<T extends PgTable>(table: T, result: unknown): Array<T['$inferSelect']> {
+  const all = Object.entries(getTableColumns(table) as Record<string, PgColumn>);
   return rowsOf<Record<string, unknown>>(result).map((raw) => {
     const out: Record<string, unknown> = {};
     for (const [k, c] of all) {
@@ -59,4 +57,26 @@ export async function insertJson<T extends PgTable>(
     }
     return out as T['$inferSelect'];
   });
+}
+
+/**
+ * A multi-row INSERT whose rows travel as one jsonb parameter (INSERT … SELECT FROM
+ * jsonb_to_recordset, see `jsonRows`). Drizzle's `.values()` binds each cell as a parameter of its
+ * own and assembles the statement cell by cell; for the intake's batches that cost more CPU than
+ * the database's whole work, and its parameter count limits a batch to 65,535 cells. `tail`
+ * follows the SELECT (ON CONFLICT …). With `returning`, the inserted rows come back in drizzle's
+ * select model.
+ */
+export async function insertJson<T extends PgTable>(
+  db: Executes,
+  table: T,
+  rows: Array<T['$inferInsert']>,
+  opts: { tail?: SQL; returning?: boolean } = {},
+): Promise<Array<T['$inferSelect']>> {
+  if (rows.length === 0) return [];
+  const r = jsonRows(table, rows);
+  const result = await db.execute(
+    sql`insert into ${table} (${r.columns}) ${r.rows} ${opts.tail ?? sql``} ${opts.returning ? sql`returning *` : sql``}`,
+  );
+  return opts.returning ? mapRows(table, result) : [];
 }

@@ -8,12 +8,14 @@ import {
 } from './delivery-repo.js';
 import { DrizzleDirectoryRepository } from './directory-repo.js';
 import { DrizzleInboxRepository } from './inbox-repo.js';
+import { DrizzleIntakeRepository } from './intake-repo.js';
 import { DrizzleMaintenanceRepository } from './maintenance-repo.js';
 import { DrizzleTicketRepository } from './tickets-repo.js';
 import { DrizzleEventRepository, DrizzleMessageRepository } from './timeline-repo.js';
 
 export function unitOfWork(db: DbOrTx): UnitOfWork {
   return {
+    intake: new DrizzleIntakeRepository(db),
     tickets: new DrizzleTicketRepository(db),
     events: new DrizzleEventRepository(db),
     messages: new DrizzleMessageRepository(db),
@@ -33,5 +35,9 @@ export class DrizzleStore implements Store {
 
   transaction<T>(fn: (uow: UnitOfWork) => Promise<T>): Promise<T> {
     return this.db.transaction((tx) => fn(unitOfWork(tx)));
+  }
+
+  withoutTransaction<T>(fn: (uow: UnitOfWork) => Promise<T>): Promise<T> {
+    return fn(unitOfWork(this.db));
   }
 }

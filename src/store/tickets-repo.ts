@@ -83,6 +83,44 @@ function mutableColumns(t: NewTicket) {
   };
 }
 
+/** The row of a ticket about to be inserted; `id` when its number was reserved beforehand. */
+export function newTicketRow(t: NewTicket & { id?: number }): typeof tickets.$inferInsert {
+  return {
+    ...(t.id === undefined ? {} : { id: t.id }),
+    ...mutableColumns(t),
+    organizationId: t.organizationId,
+    originPlatform: t.origin.platform,
+    originChannelId: t.origin.channelId,
+    originMessageId: t.origin.messageId,
+    policySnapshot: t.policySnapshot,
+    createdAt: new Date(t.createdAt),
+  };
+}
+
+/** The sla_clocks rows (one per clock kind the ticket has) that project each ticket's SLA state. */
+export function clockRows(ts: TicketRecord[]): Array<typeof slaClocks.$inferInsert> {
+  return ts.flatMap((t) =>
+    CLOCK_KINDS.flatMap((kind) => {
+      const c = t.sla.clocks[kind];
+      if (!c) return [];
+      const paused = c.pauses.some((p) => p.to === null) ? 'yes' : 'no';
+      return [
+        {
+          ticketId: t.id,
+          kind,
+          startedAt: new Date(c.startedAt),
+          targetMs: c.targetMs,
+          dueAt: toDate(c.dueAt),
+          metAt: toDate(c.metAt),
+          breachedAt: toDate(c.breachedAt),
+          stoppedAt: toDate(c.stoppedAt),
+          paused,
+        },
+      ];
+    }),
+  );
+}
+
 export class DrizzleTicketRepository implements TicketRepository {
   constructor(private readonly db: DbOrTx) {}
 
@@ -92,20 +130,10 @@ export class DrizzleTicketRepository implements TicketRepository {
 
   async insertMany(ts: NewTicket[]): Promise<TicketRecord[]> {
     if (ts.length === 0) return [];
-    const rows = await insertJson(
-      this.db,
-      tickets,
-      ts.map((t) => ({
-        ...mutableColumns(t),
-        organizationId: t.organizationId,
-        originPlatform: t.origin.platform,
-        originChannelId: t.origin.channelId,
-        originMessageId: t.origin.messageId,
-        policySnapshot: t.policySnapshot,
-        createdAt: new Date(t.createdAt),
-      })),
-      { tail: sql`on conflict (origin_platform, origin_message_id) do nothing`, returning: true },
-    );
+    const rows = await insertJson(this.db, tickets, ts.map(newTicketRow), {
+      tail: sql`on conflict (origin_platform, origin_message_id) do nothing`,
+      returning: true,
+    });
     const records = rows.map(ticketFromRow);
     await this.projectClocks(records);
     return records;
@@ -244,27 +272,7 @@ export class DrizzleTicketRepository implements TicketRepository {
 
   /** Keeps sla_clocks (the reporting projection) equal to tickets.sla. */
   private async projectClocks(ts: TicketRecord[]): Promise<void> {
-    const values = ts.flatMap((t) =>
-      CLOCK_KINDS.flatMap((kind) => {
-        const c = t.sla.clocks[kind];
-        if (!c) return [];
-        const paused = c.pauses.some((p) => p.to === null) ? 'yes' : 'no';
-        return [
-          {
-            ticketId: t.id,
-            kind,
-            startedAt: new Date(c.startedAt),
-            targetMs: c.targetMs,
-            dueAt: toDate(c.dueAt),
-            metAt: toDate(c.metAt),
-            breachedAt: toDate(c.breachedAt),
-            stoppedAt: toDate(c.stoppedAt),
-            paused,
-          },
-        ];
-      }),
-    );
-    await insertJson(this.db, slaClocks, values, {
+    await insertJson(this.db, slaClocks, clockRows(ts), {
       tail: sql`on conflict (ticket_id, kind) do update set started_at = excluded.started_at,
         target_ms = excluded.target_ms, due_at = excluded.due_at, met_at = excluded.met_at,
         breached_at = excluded.breached_at, stopped_at = excluded.stopped_at, paused = excluded.paused`,

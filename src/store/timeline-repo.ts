@@ -13,6 +13,22 @@ import { ticketEvents, ticketMessages } from './schema/index.js';
 import { insertJson } from './sql.js';
 import { toMs } from './time.js';
 
+/** The ticket_events rows of several tickets' events, all at `at`. */
+export function eventRows(
+  entries: Array<{ ticketId: number; events: TicketEvent[]; actorId: number | null }>,
+  at: number,
+): Array<typeof ticketEvents.$inferInsert> {
+  const when = new Date(at);
+  return entries.flatMap(({ ticketId, events, actorId }) =>
+    events.map(({ type, ...data }) => ({ ticketId, type, at: when, actorId, data })),
+  );
+}
+
+/** The ticket_messages row of a message; `id` when it was reserved beforehand. */
+export function messageRow(m: NewMessage & { id?: number }): typeof ticketMessages.$inferInsert {
+  return { ...m, createdAt: new Date(m.createdAt) };
+}
+
 export class DrizzleEventRepository implements EventRepository {
   constructor(private readonly db: DbOrTx) {}
 
@@ -24,11 +40,7 @@ export class DrizzleEventRepository implements EventRepository {
     entries: Array<{ ticketId: number; events: TicketEvent[]; actorId: number | null }>,
     at: number,
   ): Promise<void> {
-    const when = new Date(at);
-    const values = entries.flatMap(({ ticketId, events, actorId }) =>
-      events.map(({ type, ...data }) => ({ ticketId, type, at: when, actorId, data })),
-    );
-    await insertJson(this.db, ticketEvents, values);
+    await insertJson(this.db, ticketEvents, eventRows(entries, at));
   }
 
   async list(ticketId: number): Promise<StoredEvent[]> {
@@ -74,12 +86,10 @@ export class DrizzleMessageRepository implements MessageRepository {
 
   async insertMany(ms: NewMessage[]): Promise<MessageRecord[]> {
     if (ms.length === 0) return [];
-    const rows = await insertJson(
-      this.db,
-      ticketMessages,
-      ms.map((m) => ({ ...m, createdAt: new Date(m.createdAt) })),
-      { tail: sql`on conflict do nothing`, returning: true },
-    );
+    const rows = await insertJson(this.db, ticketMessages, ms.map(messageRow), {
+      tail: sql`on conflict do nothing`,
+      returning: true,
+    });
     return rows.map(messageFromRow);
   }
 

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { addMessage } from '../../src/app/add-message.js';
 import { type InboundMessage, openTicket } from '../../src/app/open-ticket.js';
+import { threadReply } from '../../src/app/outbound.js';
+import type { OpeningTicket, TicketRecord } from '../../src/ports/store.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { TEST_DB_KIND } from '../support/database.js';
 
@@ -157,7 +160,86 @@ describe(`open a ticket (${TEST_DB_KIND})`, () => {
     expect(statuses.filter((s) => s === 'duplicate')).toHaveLength(10);
     expect(await app.rows('select id from tickets')).toHaveLength(10);
     expect(await app.rows('select id from outbox')).toHaveLength(20);
+    expect(await app.rows('select id from ticket_messages')).toHaveLength(10);
+    expect(await app.rows('select id from ticket_events')).toHaveLength(20);
+    expect(await app.rows('select distinct ticket_id from sla_clocks')).toHaveLength(10);
     expect(warnings).toEqual([]);
+  });
+
+  it('a ticket another replica opened between the reads and the write is skipped with all its rows', async () => {
+    const first = await open('Webhooks fail with 502', { messageId: '1772463600.000600' });
+    if (first.status !== 'opened') throw new Error(first.status);
+    // What a second replica that read before the first one wrote would write: the same origin
+    // under numbers of its own, beside a message nobody opened yet.
+    const written = await app.deps.store.withoutTransaction(async (uow) => {
+      const ids = await uow.intake.reserveIds(2);
+      const entry = (ticket: TicketRecord, n: { ticketId: number; messageId: number }): OpeningTicket => {
+        const t = { ...ticket, id: n.ticketId };
+        return {
+          ticket: t,
+          message: {
+            id: n.messageId,
+            ticketId: t.id,
+            platform: 'slack',
+            externalId: t.origin.messageId,
+            authorId: t.requesterId,
+            authorKind: 'customer',
+            visibility: 'public',
+            text: t.description,
+            createdAt: t.createdAt,
+          },
+          actorId: t.requesterId,
+          events: [
+            { type: 'message_added', messageId: n.messageId, authorKind: 'customer', visibility: 'public' },
+          ],
+          outbox: [threadReply(t, 'opened', `ticket #${t.id}`)],
+        };
+      };
+      const fresh = { ...first.ticket, origin: { ...first.ticket.origin, messageId: '1772463600.000601' } };
+      return uow.intake.open([entry(first.ticket, ids[0]!), entry(fresh, ids[1]!)], Date.now());
+    });
+    expect(written.map((t) => t.origin.messageId)).toEqual(['1772463600.000601']);
+    const skipped = written[0]!.id - 1;
+    for (const table of ['tickets', 'ticket_messages', 'ticket_events', 'sla_clocks', 'outbox'])
+      expect(
+        await app.rows(
+          `select 1 from ${table} where ${table === 'tickets' ? 'id' : 'ticket_id'} = ${skipped}`,
+        ),
+        table,
+      ).toEqual([]);
+    expect(await app.rows('select id from tickets')).toHaveLength(2);
+  });
+
+  it('🎫 on a message another ticket already holds opens a ticket without storing the message twice', async () => {
+    const first = await open('Webhooks fail with 502', {
+      messageId: '1772463600.000700',
+      threadRef: '1772463600.000700',
+    });
+    if (first.status !== 'opened') throw new Error(first.status);
+    // The customer's reply in that ticket's thread, stored as its message.
+    const reply = await addMessage(app.deps, {
+      platform: 'slack',
+      channelId: 'C0NORTHWND',
+      threadRef: '1772463600.000700',
+      messageId: '1772463600.000701',
+      author: ines,
+      text: 'Also the SSO login fails now',
+    });
+    expect(reply.ok && reply.value.status).toBe('added');
+    const second = await open('Also the SSO login fails now', {
+      messageId: '1772463600.000701',
+      trigger: 'reaction',
+    });
+    expect(second.status).toBe('opened');
+    expect(
+      await app.rows("select id from ticket_messages where external_id = '1772463600.000701'"),
+    ).toHaveLength(1);
+    // Every message_added event points at a stored message.
+    expect(
+      await app.rows(
+        "select e.id from ticket_events e left join ticket_messages m on m.id = (e.data->>'messageId')::bigint where e.type = 'message_added' and m.id is null",
+      ),
+    ).toEqual([]);
   });
 
   it('a message the database refuses fails alone; the rest of its batch still opens', async () => {
