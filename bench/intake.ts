@@ -8,16 +8,19 @@
  * Ceiling: one-row INSERT … ON CONFLICT DO NOTHING into an indexed table, same driver, same pool,
  * same concurrency.
  */
+import { fork } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { startIngress } from '../src/adapters/slack/ingress/ingress-link.js';
 import { createSlackAdapter } from '../src/adapters/slack/slack-adapter.js';
+import { PACKAGE_ROOT } from '../src/config/env.js';
 import { createHttpServer } from '../src/http/server.js';
 import { silentLogger } from '../src/ports/logger.js';
+import type { LoadRequest } from './intake-load-process.js';
 import { appDeps, createBenchDatabase, DEFAULT_POOL, rows } from './lib/database.js';
 import { figure } from './lib/figure.js';
-import { customerMessage, postSigned, SIGNING_SECRET, startFakeSlack } from './lib/slack.js';
+import { SIGNING_SECRET, startFakeSlack } from './lib/slack.js';
 
 export const CONCURRENCY = 16;
 
@@ -41,28 +44,74 @@ async function closedLoop(count: number, concurrency: number, op: (i: number) =>
   return count / ((performance.now() - started) / 1000);
 }
 
-/** A counting semaphore released by the adapter's "ticket opened" signal. */
-function openedSignal() {
-  let credits = 0;
-  let opened = 0;
-  const waiting: Array<() => void> = [];
+type LoadMessage =
+  | { type: 'ready' }
+  | { type: 'progress'; fraction: number }
+  | { type: 'done'; perSecond: number }
+  | { type: 'failed'; error: string };
+
+/**
+ * The customers (bench/intake-load-process.ts), in a process of their own. `opened()` forwards one
+ * "ticket opened" signal; signals of the same turn of the event loop go out as one message.
+ */
+async function startLoad() {
+  const child = fork(resolve(PACKAGE_ROOT, 'bench/intake-load-process.ts'), {
+    execArgv: ['--import', 'tsx'],
+  });
+  const listeners = new Set<(m: LoadMessage) => void>();
+  child.on('message', (m: LoadMessage) => {
+    for (const l of listeners) l(m);
+  });
+  const exited = new Promise<never>((_, fail) =>
+    child.once('exit', (code) => fail(new Error(`intake load process exited (${code})`))),
+  );
+  exited.catch(() => {});
+  await Promise.race([
+    exited,
+    new Promise<void>((r) => {
+      const l = (m: LoadMessage) => {
+        if (m.type === 'ready') {
+          listeners.delete(l);
+          r();
+        }
+      };
+      listeners.add(l);
+    }),
+  ]);
+  let pending = 0;
   return {
-    get opened() {
-      return opened;
+    opened() {
+      if (pending++ === 0)
+        setImmediate(() => {
+          child.send({ type: 'opened', n: pending });
+          pending = 0;
+        });
     },
-    signal() {
-      opened += 1;
-      const w = waiting.shift();
-      if (w) w();
-      else credits += 1;
+    /** Sends `count` messages, `first` on, with CONCURRENCY in flight; resolves with tickets per second. */
+    run(endpoint: URL, first: number, count: number, onProgress: (f: number) => void): Promise<number> {
+      const request: LoadRequest = {
+        type: 'run',
+        endpoint: endpoint.toString(),
+        count,
+        concurrency: CONCURRENCY,
+        first,
+        texts: TEXTS,
+      };
+      return Promise.race([
+        exited,
+        new Promise<number>((ok, fail) => {
+          const l = (m: LoadMessage) => {
+            if (m.type === 'progress') onProgress(m.fraction);
+            if (m.type === 'failed' || m.type === 'done') listeners.delete(l);
+            if (m.type === 'failed') fail(new Error(m.error));
+            if (m.type === 'done') ok(m.perSecond);
+          };
+          listeners.add(l);
+          child.send(request);
+        }),
+      ]);
     },
-    next(): Promise<void> {
-      if (credits > 0) {
-        credits -= 1;
-        return Promise.resolve();
-      }
-      return new Promise((r) => waiting.push(r));
-    },
+    stop: () => child.kill(),
   };
 }
 
@@ -72,6 +121,7 @@ figure(async (opts, progress) => {
   const db = await createBenchDatabase(opts.databaseUrl, 'intake');
   const database = await db.open(DEFAULT_POOL);
   const fake = await startFakeSlack();
+  let load: Awaited<ReturnType<typeof startLoad>> | undefined;
   try {
     await database.db.execute(
       sql`create table bench_ceiling (id bigint generated always as identity primary key, k text not null, v text not null, at timestamptz not null default now())`,
@@ -85,7 +135,7 @@ figure(async (opts, progress) => {
     const ceilingPerSecond = await closedLoop(count, CONCURRENCY, insert);
     progress(0.3);
 
-    const signal = openedSignal();
+    load = await startLoad();
     const deps = appDeps(database, db.policy, { now: () => Date.now() });
     const adapter = await createSlackAdapter(
       {
@@ -96,7 +146,7 @@ figure(async (opts, progress) => {
         apiUrl: fake.url,
         channelRate: 1e6,
       },
-      { deps, logger: silentLogger, wake: () => signal.signal() },
+      { deps, logger: silentLogger, wake: () => load?.opened() },
     );
     const http = createHttpServer(silentLogger);
     adapter.mount(http);
@@ -115,14 +165,8 @@ figure(async (opts, progress) => {
     });
     await adapter.start();
     const endpoint = new URL(`http://127.0.0.1:${ingress.port}/slack/events`);
-    const intake = async (i: number) => {
-      const status = await postSigned(endpoint, customerMessage(`${TEXTS[i % TEXTS.length]} (${i})`).body);
-      if (status !== 200) throw new Error(`endpoint answered ${status}`);
-      await signal.next();
-      if (i % 500 === 0) progress(0.3 + (0.7 * i) / count);
-    };
-    await closedLoop(warmup, CONCURRENCY, intake);
-    const perSecond = await closedLoop(count, CONCURRENCY, intake);
+    await load.run(endpoint, count, warmup, () => {});
+    const perSecond = await load.run(endpoint, 0, count, (f) => progress(0.3 + 0.7 * f));
     const peakRssMb = process.resourceUsage().maxRSS / 1024; // the ingress thread included
     await ingress.stop();
     await adapter.stop();
@@ -136,6 +180,7 @@ figure(async (opts, progress) => {
       throw new Error(`expected ${count + warmup} tickets and cards, found ${JSON.stringify(made)}`);
     return { count, concurrency: CONCURRENCY, perSecond, ceilingPerSecond, peakRssMb };
   } finally {
+    load?.stop();
     await database.close();
     await fake.stop();
     await db.drop();
