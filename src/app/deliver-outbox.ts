@@ -41,14 +41,14 @@ export function retryDelay(
   return Math.round(base * (0.8 + 0.4 * random()));
 }
 
-/** Card views of the round's card messages, built in one read transaction. */
+/** Card views of the round's card messages; reads only, so no transaction (a card reread later shows any change). */
 async function cardViews(
   deps: AppDeps,
   claimed: ClaimedMessage[],
 ): Promise<Map<number, DeliveryRequest['card']>> {
   const ids = [...new Set(claimed.flatMap((m) => (m.body.kind === 'ticket_card' ? [m.body.ticketId] : [])))];
   if (ids.length === 0) return new Map();
-  return deps.store.transaction(async (uow) => {
+  return deps.store.withoutTransaction(async (uow) => {
     const out = new Map<number, DeliveryRequest['card']>();
     const now = deps.clock.now();
     await Promise.all(
@@ -113,7 +113,8 @@ export async function deliverDue(
 ): Promise<DeliveryRound> {
   const platforms = [...deliveries.keys()];
   const t0 = performance.now();
-  const claimed = await deps.store.transaction((uow) =>
+  // One statement: a wake that finds nothing due (the usual case for the page lane) costs one query.
+  const claimed = await deps.store.withoutTransaction((uow) =>
     uow.outbox.claimDue(platforms, deps.clock.now(), opts.batchSize, opts.leaseMs, lane),
   );
   if (claimed.length === 0) return { claimed: 0, sent: 0, failed: 0 };
@@ -167,5 +168,5 @@ export function nextDeliveryAt(
   deliveries: ReadonlyMap<Platform, ChatDelivery>,
   lane: OutboxLane = 'normal',
 ): Promise<number | null> {
-  return deps.store.transaction((uow) => uow.outbox.nextDueAt([...deliveries.keys()], lane));
+  return deps.store.withoutTransaction((uow) => uow.outbox.nextDueAt([...deliveries.keys()], lane));
 }

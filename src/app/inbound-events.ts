@@ -14,8 +14,9 @@ export const MAX_TAKEOVERS = 5;
 export const KEEP_HANDLED_MS = 24 * 3600_000;
 
 /**
- * One transaction of inbox bookkeeping: records `accepted` (claimed by the caller) and marks the
- * events `handled` (recorded in this batch, an earlier one, or not at all).
+ * Inbox bookkeeping: records `accepted` (claimed by the caller), then marks the events `handled`
+ * (recorded in this batch, an earlier one, or not at all). Two statements without a transaction
+ * around them: each is idempotent, and a failed write is retried whole.
  */
 export async function writeInbox(
   deps: AppDeps,
@@ -24,7 +25,7 @@ export async function writeInbox(
   handled: string[],
 ): Promise<void> {
   const now = deps.clock.now();
-  await deps.store.transaction(async (uow) => {
+  await deps.store.withoutTransaction(async (uow) => {
     await uow.inbox.acceptMany(accepted, now, now + CLAIM_MS);
     await uow.inbox.handled(platform, handled, now);
   });

@@ -1,6 +1,5 @@
 import type { Platform } from '../domain/policy.js';
 import type { AppDeps } from './deps.js';
-import { inTransaction } from './run-ticket-command.js';
 
 /**
  * The number of the ticket whose customer thread or card thread this is, or null. Only a number:
@@ -12,6 +11,8 @@ export async function ticketForThread(
   channelId: string,
   threadRef: string,
 ): Promise<number | null> {
-  const r = await inTransaction(deps, (uow) => uow.tickets.findByThread(platform, channelId, threadRef));
-  return r.ok && r.value ? r.value.ticket.id : null;
+  const found = await deps.store.withoutTransaction((uow) =>
+    uow.tickets.findByThread(platform, channelId, threadRef),
+  );
+  return found ? found.ticket.id : null;
 }

@@ -35,8 +35,8 @@ export async function run(
 
 /** When the SLA tick has work next (earliest clock check or escalation step); null when none. */
 export async function nextDueAt(deps: AppDeps): Promise<number | null> {
-  return deps.store.transaction(async (uow) => {
-    const [a, b] = [await uow.tickets.nextSlaCheckAt(), await uow.escalations.nextCheckAt()];
+  return deps.store.withoutTransaction(async (uow) => {
+    const [a, b] = await Promise.all([uow.tickets.nextSlaCheckAt(), uow.escalations.nextCheckAt()]);
     if (a === null) return b;
     if (b === null) return a;
     return Math.min(a, b);

@@ -13,7 +13,7 @@ import type {
 } from '../ports/store.js';
 import type { DbOrTx } from './db.js';
 import { escalations, oncallOverrides, oncallRotations, outbox, people } from './schema/index.js';
-import { insertJson } from './sql.js';
+import { insertJson, mapRows, rowsOf } from './sql.js';
 import { toDate } from './time.js';
 
 /** The outbox row of a message to deliver from `when` on. */
@@ -111,7 +111,7 @@ export class DrizzleOutboxRepository implements OutboxRepository {
     const at = new Date(now);
     const earlier = alias(outbox, 'earlier');
     const due = this.db
-      .select({ id: outbox.id })
+      .select({ id: outbox.id, inDoubt: outbox.inDoubt })
       .from(outbox)
       .where(
         and(
@@ -138,18 +138,21 @@ export class DrizzleOutboxRepository implements OutboxRepository {
       .orderBy(asc(outbox.priority), asc(outbox.nextAttemptAt), asc(outbox.id))
       .limit(limit)
       .for('update', { of: outbox, skipLocked: true });
-    const before = await this.db
-      .select({ id: outbox.id, inDoubt: outbox.inDoubt })
-      .from(outbox)
-      .where(inArray(outbox.id, due));
-    if (before.length === 0) return [];
-    const doubt = new Map(before.map((r) => [r.id, r.inDoubt]));
-    const rows = await this.db
-      .update(outbox)
-      .set({ lockedUntil: new Date(now + leaseMs), attempts: sql`${outbox.attempts} + 1`, inDoubt: true })
-      .where(inArray(outbox.id, [...doubt.keys()]))
-      .returning();
-    return rows
+    // One statement (so no transaction is needed to hold the row locks between a read and the
+    // write): lock the due heads, lease them, and say which were already in doubt before.
+    const result = await this.db.execute(sql`
+      with due as (${due})
+      update ${outbox} set locked_until = ${new Date(now + leaseMs).toISOString()}::timestamptz,
+        attempts = ${outbox.attempts} + 1, in_doubt = true
+      from due where ${outbox.id} = due.id
+      returning ${outbox}.*, due.in_doubt as was_in_doubt`);
+    const doubt = new Map(
+      rowsOf<{ id: string | number; was_in_doubt: boolean }>(result).map((r) => [
+        Number(r.id),
+        r.was_in_doubt,
+      ]),
+    );
+    return mapRows(outbox, result)
       .sort((a, b) => a.id - b.id)
       .map((r) => ({
         id: r.id,
