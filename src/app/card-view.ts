@@ -1,8 +1,14 @@
-import type { Platform } from '../domain/policy.js';
 import type { ClockKind } from '../domain/sla/types.js';
 import { CLOCK_KINDS } from '../domain/sla/types.js';
 import type { CardClock, TicketCardView } from '../ports/chat.js';
-import type { TicketRecord, UnitOfWork } from '../ports/store.js';
+import type {
+  EscalationRecord,
+  IdentityRecord,
+  OrganizationRecord,
+  PersonRecord,
+  TicketRecord,
+  UnitOfWork,
+} from '../ports/store.js';
 
 const LABEL: Record<ClockKind, string> = {
   first_response: 'first response',
@@ -58,20 +64,42 @@ function summary(clocks: CardClock[], status: TicketRecord['status']): string {
   return running[0]?.text ?? clocks.map((c) => c.text).join(', ');
 }
 
-async function platformUserId(uow: UnitOfWork, personId: number, platform: Platform): Promise<string | null> {
-  const ids = await uow.directory.identitiesOf(personId);
-  return ids.find((i) => i.platform === platform)?.externalId ?? null;
+/** What a card shows besides the ticket itself, for several tickets read together. */
+interface CardFacts {
+  organizations: Map<number, OrganizationRecord>;
+  people: Map<number, PersonRecord>;
+  identities: Map<number, IdentityRecord[]>;
+  escalations: Map<number, EscalationRecord>;
 }
 
-/** Builds what a card shows from the ticket as it is now. */
-export async function buildCardView(uow: UnitOfWork, t: TicketRecord, now: number): Promise<TicketCardView> {
-  const platform = t.card?.platform ?? t.origin.platform;
-  const [org, requester, assignee, escalation] = await Promise.all([
-    uow.directory.organizationById(t.organizationId),
-    t.requesterId ? uow.directory.personById(t.requesterId) : null,
-    t.assigneeId ? uow.directory.personById(t.assigneeId) : null,
-    uow.escalations.active(t.id),
+/** Reads the facts of all the cards in four queries, whatever their number. */
+async function cardFacts(uow: UnitOfWork, ts: TicketRecord[]): Promise<CardFacts> {
+  const assignees = ts.flatMap((t) => (t.assigneeId ? [t.assigneeId] : []));
+  const [organizations, people, identities, escalations] = await Promise.all([
+    uow.directory.organizationsByIds(ts.map((t) => t.organizationId)),
+    uow.directory.peopleByIds([...ts.flatMap((t) => (t.requesterId ? [t.requesterId] : [])), ...assignees]),
+    uow.directory.identitiesOfPeople(assignees),
+    uow.escalations.activeFor(ts.map((t) => t.id)),
   ]);
+  return { organizations, people, identities, escalations };
+}
+
+/** Builds what each ticket's card shows from the ticket as it is now, keyed by ticket id. */
+export async function buildCardViews(
+  uow: UnitOfWork,
+  ts: TicketRecord[],
+  now: number,
+): Promise<Map<number, TicketCardView>> {
+  const facts = await cardFacts(uow, ts);
+  return new Map(ts.map((t) => [t.id, cardView(t, facts, now)]));
+}
+
+function cardView(t: TicketRecord, facts: CardFacts, now: number): TicketCardView {
+  const platform = t.card?.platform ?? t.origin.platform;
+  const org = facts.organizations.get(t.organizationId);
+  const requester = t.requesterId ? facts.people.get(t.requesterId) : undefined;
+  const assignee = t.assigneeId ? facts.people.get(t.assigneeId) : undefined;
+  const escalation = facts.escalations.get(t.id);
   const clocks = CLOCK_KINDS.map((k) => clockLine(t, k, now)).filter((c): c is CardClock => c !== null);
   return {
     ticketId: t.id,
@@ -86,7 +114,11 @@ export async function buildCardView(uow: UnitOfWork, t: TicketRecord, now: numbe
     queueLabel: t.queue,
     requesterName: requester?.displayName ?? 'unknown',
     assignee: assignee
-      ? { name: assignee.displayName, platformUserId: await platformUserId(uow, assignee.id, platform) }
+      ? {
+          name: assignee.displayName,
+          platformUserId:
+            facts.identities.get(assignee.id)?.find((i) => i.platform === platform)?.externalId ?? null,
+        }
       : null,
     customerThread: {
       platform: t.origin.platform,

@@ -1,7 +1,7 @@
 import type { Platform } from '../domain/policy.js';
 import type { ChatDelivery, DeliveryFailure, DeliveryOutcome, DeliveryRequest } from '../ports/chat.js';
 import type { ClaimedMessage, OutboxLane, UnitOfWork } from '../ports/store.js';
-import { buildCardView } from './card-view.js';
+import { buildCardViews } from './card-view.js';
 import type { AppDeps } from './deps.js';
 
 export interface DeliveryOptions {
@@ -41,7 +41,10 @@ export function retryDelay(
   return Math.round(base * (0.8 + 0.4 * random()));
 }
 
-/** Card views of the round's card messages; reads only, so no transaction (a card reread later shows any change). */
+/**
+ * Card views of the round's card messages, in five queries however many there are; reads only, so
+ * no transaction (a card reread later shows any change).
+ */
 async function cardViews(
   deps: AppDeps,
   claimed: ClaimedMessage[],
@@ -49,18 +52,14 @@ async function cardViews(
   const ids = [...new Set(claimed.flatMap((m) => (m.body.kind === 'ticket_card' ? [m.body.ticketId] : [])))];
   if (ids.length === 0) return new Map();
   return deps.store.withoutTransaction(async (uow) => {
-    const out = new Map<number, DeliveryRequest['card']>();
-    const now = deps.clock.now();
-    await Promise.all(
-      ids.map(async (id) => {
-        const t = await uow.tickets.get(id);
-        out.set(
-          id,
-          t ? { view: await buildCardView(uow, t, now), existingRef: t.card?.messageRef ?? null } : null,
-        );
+    const tickets = await uow.tickets.getMany(ids);
+    const views = await buildCardViews(uow, [...tickets.values()], deps.clock.now());
+    return new Map(
+      ids.map((id) => {
+        const t = tickets.get(id);
+        return [id, t ? { view: views.get(id)!, existingRef: t.card?.messageRef ?? null } : null];
       }),
     );
-    return out;
   });
 }
 

@@ -81,7 +81,6 @@ export async function batchFacts(uow: UnitOfWork, msgs: InboundMessage[], domain
 
 /** Organizations by id (a query each, sent together). */
 export async function organizationsById(uow: UnitOfWork, ids: number[]) {
-  const unique = [...new Set(ids)];
-  const list = await Promise.all(unique.map((id) => uow.directory.organizationById(id)));
-  return new Map(unique.map((id, i) => [id, list[i] ?? null]));
+  const found = await uow.directory.organizationsByIds(ids);
+  return new Map([...new Set(ids)].map((id) => [id, found.get(id) ?? null]));
 }

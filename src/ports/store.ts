@@ -143,6 +143,8 @@ export interface TicketRepository {
   insertMany(ts: NewTicket[]): Promise<TicketRecord[]>;
   /** `forUpdate` locks the row until the transaction ends. */
   get(id: number, opts?: { forUpdate?: boolean }): Promise<TicketRecord | null>;
+  /** Several tickets in one query; ids with no ticket are absent from the map. */
+  getMany(ids: number[]): Promise<Map<number, TicketRecord>>;
   findByOrigin(platform: Platform, messageId: string): Promise<TicketRecord | null>;
   findByOrigins(platform: Platform, messageIds: string[]): Promise<TicketRecord[]>;
   /** The ticket whose customer thread or card thread this is. */
@@ -199,14 +201,20 @@ export interface Specialist {
 
 export interface DirectoryRepository {
   organizationById(id: number): Promise<OrganizationRecord | null>;
+  /** Several organizations in one query; unknown ids are absent from the map. */
+  organizationsByIds(ids: number[]): Promise<Map<number, OrganizationRecord>>;
   organizationByName(name: string): Promise<OrganizationRecord | null>;
   channelLink(platform: Platform, channelId: string): Promise<ChannelLinkRecord | null>;
   personById(id: number): Promise<PersonRecord | null>;
+  /** Several people in one query; unknown ids are absent from the map. */
+  peopleByIds(ids: number[]): Promise<Map<number, PersonRecord>>;
   personByHandle(handle: string): Promise<PersonRecord | null>;
   personByIdentity(platform: Platform, externalId: string): Promise<PersonRecord | null>;
   /** People by their platform ids, in one query; ids nobody has are absent from the map. */
   peopleByIdentities(platform: Platform, externalIds: string[]): Promise<Map<string, PersonRecord>>;
   identitiesOf(personId: number): Promise<IdentityRecord[]>;
+  /** Each person's platform identities, in one query; someone with none maps to []. */
+  identitiesOfPeople(personIds: number[]): Promise<Map<number, IdentityRecord[]>>;
   /** Creates a customer (and identity) seen for the first time; returns the existing one on a race. */
   ensureCustomer(input: {
     platform: Platform;
@@ -222,6 +230,8 @@ export interface DirectoryRepository {
 
 export interface EscalationRepository {
   active(ticketId: number): Promise<EscalationRecord | null>;
+  /** The active escalation of each ticket that has one, in one query. */
+  activeFor(ticketIds: number[]): Promise<Map<number, EscalationRecord>>;
   /** Null if the ticket already has an active escalation. */
   start(ticketId: number, state: EscalationState, at: number): Promise<EscalationRecord | null>;
   save(id: number, state: EscalationState, at: number): Promise<void>;

@@ -13,7 +13,7 @@ import type {
 } from '../ports/store.js';
 import type { DbOrTx } from './db.js';
 import { escalations, oncallOverrides, oncallRotations, outbox, people } from './schema/index.js';
-import { insertJson, mapRows, rowsOf } from './sql.js';
+import { insertJson, mapRows, oneOf, rowsOf } from './sql.js';
 import { toDate } from './time.js';
 
 /** The outbox row of a message to deliver from `when` on. */
@@ -220,12 +220,16 @@ export class DrizzleEscalationRepository implements EscalationRepository {
   constructor(private readonly db: DbOrTx) {}
 
   async active(ticketId: number): Promise<EscalationRecord | null> {
+    return (await this.activeFor([ticketId])).get(ticketId) ?? null;
+  }
+
+  async activeFor(ticketIds: number[]): Promise<Map<number, EscalationRecord>> {
+    if (ticketIds.length === 0) return new Map();
     const rows = await this.db
       .select()
       .from(escalations)
-      .where(and(eq(escalations.ticketId, ticketId), eq(escalations.status, 'active')));
-    const r = rows[0];
-    return r ? { id: r.id, ticketId: r.ticketId, state: r.state } : null;
+      .where(and(oneOf(escalations.ticketId, [...new Set(ticketIds)]), eq(escalations.status, 'active')));
+    return new Map(rows.map((r) => [r.ticketId, { id: r.id, ticketId: r.ticketId, state: r.state }]));
   }
 
   async start(ticketId: number, state: EscalationState, at: number): Promise<EscalationRecord | null> {

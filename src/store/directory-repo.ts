@@ -46,8 +46,16 @@ export class DrizzleDirectoryRepository implements DirectoryRepository {
   constructor(private readonly db: DbOrTx) {}
 
   async organizationById(id: number): Promise<OrganizationRecord | null> {
-    const rows = await this.db.select().from(organizations).where(eq(organizations.id, id));
-    return rows[0] ? organizationFromRow(rows[0]) : null;
+    return (await this.organizationsByIds([id])).get(id) ?? null;
+  }
+
+  async organizationsByIds(ids: number[]): Promise<Map<number, OrganizationRecord>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db
+      .select()
+      .from(organizations)
+      .where(oneOf(organizations.id, [...new Set(ids)]));
+    return new Map(rows.map((r) => [r.id, organizationFromRow(r)]));
   }
 
   async organizationByName(name: string): Promise<OrganizationRecord | null> {
@@ -72,8 +80,16 @@ export class DrizzleDirectoryRepository implements DirectoryRepository {
   }
 
   async personById(id: number): Promise<PersonRecord | null> {
-    const rows = await this.db.select().from(people).where(eq(people.id, id));
-    return rows[0] ? personFromRow(rows[0]) : null;
+    return (await this.peopleByIds([id])).get(id) ?? null;
+  }
+
+  async peopleByIds(ids: number[]): Promise<Map<number, PersonRecord>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db
+      .select()
+      .from(people)
+      .where(oneOf(people.id, [...new Set(ids)]));
+    return new Map(rows.map((r) => [r.id, personFromRow(r)]));
   }
 
   async personByHandle(handle: string): Promise<PersonRecord | null> {
@@ -96,13 +112,22 @@ export class DrizzleDirectoryRepository implements DirectoryRepository {
   }
 
   async identitiesOf(personId: number): Promise<IdentityRecord[]> {
-    const rows = await this.db.select().from(identities).where(eq(identities.personId, personId));
-    return rows.map((r) => ({
-      personId: r.personId,
-      platform: r.platform as Platform,
-      externalId: r.externalId,
-      workspaceId: r.workspaceId,
-    }));
+    return (await this.identitiesOfPeople([personId])).get(personId) ?? [];
+  }
+
+  async identitiesOfPeople(personIds: number[]): Promise<Map<number, IdentityRecord[]>> {
+    const unique = [...new Set(personIds)];
+    const out = new Map<number, IdentityRecord[]>(unique.map((id) => [id, []]));
+    if (unique.length === 0) return out;
+    const rows = await this.db.select().from(identities).where(oneOf(identities.personId, unique));
+    for (const r of rows)
+      out.get(r.personId)!.push({
+        personId: r.personId,
+        platform: r.platform as Platform,
+        externalId: r.externalId,
+        workspaceId: r.workspaceId,
+      });
+    return out;
   }
 
   async ensureCustomer(input: {

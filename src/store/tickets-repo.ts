@@ -145,6 +145,15 @@ export class DrizzleTicketRepository implements TicketRepository {
     return rows[0] ? ticketFromRow(rows[0]) : null;
   }
 
+  async getMany(ids: number[]): Promise<Map<number, TicketRecord>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db
+      .select()
+      .from(tickets)
+      .where(oneOf(tickets.id, [...new Set(ids)]));
+    return new Map(rows.map((r) => [r.id, ticketFromRow(r)]));
+  }
+
   async findByOrigin(platform: Platform, messageId: string): Promise<TicketRecord | null> {
     return (await this.findByOrigins(platform, [messageId]))[0] ?? null;
   }
