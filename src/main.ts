@@ -141,6 +141,7 @@ export async function start(env: Env): Promise<number> {
           logLevel: env.LOG_LEVEL,
         },
         record: (e, settled) => slackAdapter.inbox!.record(e, settled),
+        workNice: slack.ingress!.workNice,
         logger,
       });
       port = ingress.port;

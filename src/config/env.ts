@@ -52,6 +52,13 @@ const baseEnvSchema = z.object({
   SLACK_INGRESS: z.enum(['thread', 'inline']).default('thread'),
   /** Unset: next to the data folder, `<TIERDESK_DATA_DIR>.slack-ingress.journal`. */
   SLACK_INGRESS_JOURNAL: z.string().min(1).optional(),
+  /** Linux: the nice value of the bot's threads other than the ingress; 0 leaves priorities alone. */
+  SLACK_INGRESS_WORK_NICE: z
+    .string()
+    .regex(/^\d+$/, 'a nice value from 0 to 19')
+    .transform(Number)
+    .pipe(z.number().int().min(0).max(19))
+    .default(10),
   SLACK_CHANNEL_RATE: z
     .string()
     .regex(/^\d+(\.\d+)?$/, 'posts per second per channel, e.g. 1')
@@ -123,7 +130,7 @@ export interface SlackSettings {
   /** Posts and edits per second per channel (bursts of 4), to stay under Slack's limits. */
   channelRate: number;
   /** HTTP mode: who answers Slack's event callbacks (README: Slack ingress). Null in Socket Mode. */
-  ingress?: { mode: 'thread' | 'inline'; journal: string } | null;
+  ingress?: { mode: 'thread' | 'inline'; journal: string; workNice: number } | null;
 }
 
 /** The Slack adapter's settings, or null when Slack is not configured (the adapter stays off). */
@@ -142,6 +149,7 @@ export function slackSettings(env: Env): SlackSettings | null {
           mode: env.SLACK_INGRESS,
           journal:
             env.SLACK_INGRESS_JOURNAL ?? `${env.TIERDESK_DATA_DIR.replace(/\/+$/, '')}.slack-ingress.journal`,
+          workNice: env.SLACK_INGRESS_WORK_NICE,
         },
   };
 }

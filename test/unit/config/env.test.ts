@@ -29,6 +29,7 @@ describe('parseEnv', () => {
         DATABASE_POOL_SIZE: 10,
         SLACK_CHANNEL_RATE: 1,
         SLACK_INGRESS: 'thread',
+        SLACK_INGRESS_WORK_NICE: 10,
       },
     });
   });
@@ -149,19 +150,26 @@ describe('Slack settings', () => {
       appToken: null,
       apiUrl: 'http://127.0.0.1:9/api/',
       channelRate: 1,
-      ingress: { mode: 'thread', journal: '.tierdesk/data.slack-ingress.journal' },
+      ingress: { mode: 'thread', journal: '.tierdesk/data.slack-ingress.journal', workNice: 10 },
     });
     const inline = parseEnv({
       SLACK_BOT_TOKEN: BOT,
       SLACK_SIGNING_SECRET: SECRET,
       SLACK_INGRESS: 'inline',
       SLACK_INGRESS_JOURNAL: '/var/lib/tierdesk/slack.journal',
+      SLACK_INGRESS_WORK_NICE: '0',
     });
     expect(inline.ok && slackSettings(inline.env)?.ingress).toEqual({
       mode: 'inline',
       journal: '/var/lib/tierdesk/slack.journal',
+      workNice: 0,
     });
     expect(JSON.stringify(parseEnv({ SLACK_INGRESS: 'process' }))).toContain('SLACK_INGRESS');
+    for (const bad of ['20', '-1', '5.5', 'low'])
+      expect(parseEnv({ SLACK_INGRESS_WORK_NICE: bad })).toEqual({
+        ok: false,
+        problems: [expect.stringMatching(/^SLACK_INGRESS_WORK_NICE: /)],
+      });
     const socket = parseEnv({ SLACK_BOT_TOKEN: BOT, SLACK_APP_TOKEN: 'xapp-1-A1-123-abc' });
     expect(socket.ok && slackSettings(socket.env)?.mode).toBe('socket');
     expect(socket.ok && slackSettings(socket.env)?.ingress).toBeNull();

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../../../ports/logger.js';
 import type { JournalEntry } from './journal.js';
+import { prioritizeThread } from './priority.js';
 import type { FromIngress, IngressConfig, ToIngress } from './protocol.js';
 
 /** The ingress holds little: a small heap of its own keeps a runaway from taking the bot's memory. */
@@ -16,6 +17,12 @@ export interface IngressLinkOptions {
    * calls `settled` once the bot is done handling it.
    */
   record: (entry: JournalEntry, settled: () => void) => Promise<void>;
+  /**
+   * Linux: the nice value (1–19) every other thread of the process is given once the ingress
+   * listens, so that answering Slack does not wait behind the bot's work (priority.ts). 0 or
+   * unset leaves priorities alone.
+   */
+  workNice?: number;
   logger: Logger;
 }
 
@@ -75,6 +82,18 @@ export function startIngress(o: IngressLinkOptions): Promise<IngressLink> {
     );
   };
 
+  const prioritize = (tid: number, nice: number): void => {
+    const p = prioritizeThread(tid, nice);
+    if (p === null)
+      log.warn({ nice }, 'thread priorities are not available here; the ingress shares the cores evenly');
+    else if (p.ingressNice > 0)
+      log.warn(
+        { ingressNice: p.ingressNice },
+        'the restarted slack ingress inherited the lowered priority and may not raise it (needs CAP_SYS_NICE)',
+      );
+    else log.debug({ threads: p.lowered, nice }, 'slack ingress runs ahead of the bot threads');
+  };
+
   const spawn = () =>
     new Promise<number>((resolve, reject) => {
       const w = new Worker(entry.source, {
@@ -88,6 +107,7 @@ export function startIngress(o: IngressLinkOptions): Promise<IngressLink> {
         if (m.type === 'event') deliver(w, m);
         else if (m.type === 'ready') {
           ready = true;
+          if (o.workNice && m.tid !== null) prioritize(m.tid, o.workNice);
           restartMs = RESTART_MIN_MS;
           resolve(m.port);
         } else reject(new Error(`slack ingress: ${m.message}`));

@@ -5,6 +5,7 @@ import { createLogger } from '../../../logger.js';
 import { Backlog } from './backlog.js';
 import { ingressHandler } from './ingress-server.js';
 import { Journal, type JournalEntry } from './journal.js';
+import { currentThreadId } from './priority.js';
 import type { FromIngress, IngressConfig, ToIngress } from './protocol.js';
 
 /** How long a stopping ingress waits for the bot to confirm what it journaled. */
@@ -54,7 +55,7 @@ async function run(port: NonNullable<typeof parentPort>, config: IngressConfig):
   if (left.length > 0)
     logger.warn({ events: left.length }, 'slack ingress: handing over events from an earlier run');
   for (const e of left) forward(e);
-  tell({ type: 'ready', port: listening });
+  tell({ type: 'ready', port: listening, tid: currentThreadId() });
 
   let stopping = false;
   const stop = async () => {

@@ -25,6 +25,7 @@ export type ToIngress =
 
 /** Ingress → bot. */
 export type FromIngress =
-  | { type: 'ready'; port: number }
+  /** `tid`: the ingress thread's kernel id (Linux), for its priority. */
+  | { type: 'ready'; port: number; tid: number | null }
   | { type: 'failed'; message: string }
   | ({ type: 'event' } & JournalEntry);
