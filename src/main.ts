@@ -72,7 +72,7 @@ export async function start(env: Env): Promise<number> {
   // started by /ticket escalate pages at once, not at the next backstop run).
   const wake = () => {
     worker.wake();
-    void scheduler?.tick();
+    void scheduler?.tick(true);
   };
   try {
     // Each adapter (and its SDK: Bolt, discord.js, esbuild) is loaded only when configured; an

@@ -3,7 +3,7 @@ import { decide, type TicketEvent } from '../domain/ticket.js';
 import type { OutboundMessage } from '../ports/outbound.js';
 import type { MessageRecord, PersonRecord, TicketRecord, UnitOfWork } from '../ports/store.js';
 import { isStaff } from './actors.js';
-import type { AppDeps, Result } from './deps.js';
+import { type AppDeps, ok, type Result } from './deps.js';
 import { threadReply } from './outbound.js';
 import { inTransaction, slaInputsFor } from './run-ticket-command.js';
 import { commitChange, coreOf } from './ticket-change.js';
@@ -132,12 +132,16 @@ async function customerMessage(
  * (first response, update cadence) and customer messages resume or reopen the ticket; in the card's
  * thread staff messages are internal notes that never reach the customer.
  */
-export function addMessage(deps: AppDeps, msg: ThreadMessage): Promise<Result<AddMessageOutcome>> {
+export async function addMessage(deps: AppDeps, msg: ThreadMessage): Promise<Result<AddMessageOutcome>> {
+  // Most threads in a busy channel are conversations, not tickets: one read, no transaction, tells.
+  // Which ticket a thread belongs to never changes, so the transaction need not look again.
+  const found = await deps.store.withoutTransaction((uow) =>
+    uow.tickets.findByThread(msg.platform, msg.channelId, msg.threadRef),
+  );
+  if (!found) return ok({ status: 'ignored', reason: 'no_ticket' });
   return inTransaction(deps, async (uow): Promise<AddMessageOutcome> => {
     const at = deps.clock.now();
     if (await uow.messages.findByExternal(msg.platform, msg.messageId)) return { status: 'duplicate' };
-    const found = await uow.tickets.findByThread(msg.platform, msg.channelId, msg.threadRef);
-    if (!found) return { status: 'ignored', reason: 'no_ticket' };
     const t = (await uow.tickets.get(found.ticket.id, { forUpdate: true }))!;
     const known = await uow.directory.personByIdentity(msg.platform, msg.author.externalId);
     if (isStaff(known) && !msg.author.external) {

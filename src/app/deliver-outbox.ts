@@ -133,6 +133,7 @@ export async function deliverDue(
   const now = deps.clock.now();
   await deps.store.transaction(async (uow) => {
     const sent: Array<{ id: number; result: Record<string, unknown> }> = [];
+    const cardRefs: Array<{ id: number; messageRef: string }> = [];
     const writes: Promise<void>[] = [];
     for (const [i, m] of claimed.entries()) {
       const outcome = outcomes[i]!;
@@ -142,9 +143,9 @@ export async function deliverDue(
       }
       sent.push({ id: m.id, result: { ref: outcome.ref } });
       if (m.body.kind === 'ticket_card' && outcome.ref && !requests[i]!.card?.existingRef)
-        writes.push(uow.tickets.setCardRef(m.body.ticketId, outcome.ref));
+        cardRefs.push({ id: m.body.ticketId, messageRef: outcome.ref });
     }
-    await Promise.all([uow.outbox.markSent(sent, now), ...writes]);
+    await Promise.all([uow.outbox.markSent(sent, now), uow.tickets.setCardRefs(cardRefs), ...writes]);
   });
   const sent = outcomes.filter((o) => o.ok).length;
   deps.logger.debug(

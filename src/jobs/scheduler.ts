@@ -24,7 +24,8 @@ export class Scheduler {
   private tasks: ScheduledTask[] = [];
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
-  private again = false;
+  /** A request that came while a run was in flight: another run follows it. */
+  private again: 'tick' | 'ifDue' | null = null;
   private stopped = false;
 
   constructor(
@@ -54,25 +55,33 @@ export class Scheduler {
     void this.tick();
   }
 
-  /** Runs the SLA tick now (coalescing concurrent requests) and re-arms the timer. */
-  tick(): Promise<void> {
+  /**
+   * Runs the SLA tick now (coalescing concurrent requests) and re-arms the timer. `ifDue`: after a
+   * change, which rarely makes anything due at once, first asks when work falls due (two indexed
+   * reads) and runs the tick only if that is now; otherwise only re-arms the timer.
+   */
+  tick(ifDue = false): Promise<void> {
     if (this.stopped) return Promise.resolve();
     if (this.ticking) {
-      this.again = true;
+      this.again = this.again === 'tick' || !ifDue ? 'tick' : 'ifDue';
       return this.ticking;
     }
-    this.ticking = this.runTick().finally(() => {
+    this.ticking = this.runTick(ifDue).finally(() => {
       this.ticking = null;
-      if (this.again && !this.stopped) {
-        this.again = false;
-        void this.tick();
-      }
+      const again = this.again;
+      this.again = null;
+      if (again && !this.stopped) void this.tick(again === 'ifDue');
     });
     return this.ticking;
   }
 
-  private async runTick(): Promise<void> {
+  private async runTick(ifDue: boolean): Promise<void> {
     try {
+      if (ifDue) {
+        const next = await slaTick.nextDueAt(this.deps);
+        const now = this.deps.clock.now();
+        if (next === null || next > now) return this.arm(next === null ? BACKSTOP_MS : next - now);
+      }
       const done = await slaTick.run(this.deps, this.deps.clock.now(), this.onWork);
       if (done.tickets + done.escalations > 0) this.onWork();
       const next = await slaTick.nextDueAt(this.deps);

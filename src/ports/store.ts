@@ -167,8 +167,8 @@ export interface TicketRepository {
   claimSlaDue(now: number, limit: number): Promise<TicketRecord[]>;
   /** The earliest pending SLA check, for the scheduler's timer. */
   nextSlaCheckAt(): Promise<number | null>;
-  /** Records where the ticket's card was posted (not a ticket change: no version bump). */
-  setCardRef(id: number, messageRef: string): Promise<void>;
+  /** Records where tickets' cards were posted, in one statement (not a ticket change: no version bump). */
+  setCardRefs(refs: Array<{ id: number; messageRef: string }>): Promise<void>;
   /** Open tickets assigned to each person. */
   openLoad(personIds: number[]): Promise<Map<number, number>>;
 }

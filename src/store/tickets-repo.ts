@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, lte, or, sql } from 'drizzle-orm';
 import type { Platform, Priority } from '../domain/policy.js';
 import { CLOCK_KINDS } from '../domain/sla/types.js';
 import type { TicketStatus } from '../domain/ticket.js';
@@ -168,31 +168,28 @@ export class DrizzleTicketRepository implements TicketRepository {
   }
 
   async findByThread(platform: Platform, channelId: string, threadRef: string) {
-    const byOrigin = await this.db
-      .select()
+    const origin = and(
+      eq(tickets.originPlatform, platform),
+      eq(tickets.originChannelId, channelId),
+      eq(tickets.originThreadRef, threadRef),
+    );
+    const card = and(
+      eq(tickets.cardPlatform, platform),
+      eq(tickets.cardChannelId, channelId),
+      eq(tickets.cardMessageRef, threadRef),
+    );
+    // One query: a customer thread wins over a card thread, the newest ticket over older ones.
+    const viaOrigin = sql<boolean>`coalesce(${origin}, false)`;
+    const rows = await this.db
+      .select({ ticket: tickets, viaOrigin })
       .from(tickets)
-      .where(
-        and(
-          eq(tickets.originPlatform, platform),
-          eq(tickets.originChannelId, channelId),
-          eq(tickets.originThreadRef, threadRef),
-        ),
-      )
-      .orderBy(sql`${tickets.id} desc`)
+      .where(or(origin, card))
+      .orderBy(desc(viaOrigin), desc(tickets.id))
       .limit(1);
-    if (byOrigin[0]) return { ticket: ticketFromRow(byOrigin[0]), via: 'customer' as const };
-    const byCard = await this.db
-      .select()
-      .from(tickets)
-      .where(
-        and(
-          eq(tickets.cardPlatform, platform),
-          eq(tickets.cardChannelId, channelId),
-          eq(tickets.cardMessageRef, threadRef),
-        ),
-      )
-      .limit(1);
-    return byCard[0] ? { ticket: ticketFromRow(byCard[0]), via: 'card' as const } : null;
+    const r = rows[0];
+    return r
+      ? { ticket: ticketFromRow(r.ticket), via: r.viaOrigin ? ('customer' as const) : ('card' as const) }
+      : null;
   }
 
   async update(t: TicketRecord): Promise<TicketRecord> {
@@ -257,8 +254,14 @@ export class DrizzleTicketRepository implements TicketRepository {
     return rows[0]?.at ? rows[0].at.getTime() : null;
   }
 
-  async setCardRef(id: number, messageRef: string): Promise<void> {
-    await this.db.update(tickets).set({ cardMessageRef: messageRef }).where(eq(tickets.id, id));
+  async setCardRefs(refs: Array<{ id: number; messageRef: string }>): Promise<void> {
+    if (refs.length === 0) return;
+    // One statement for a delivery round's new cards.
+    await this.db.execute(sql`
+      update tickets set card_message_ref = v.ref
+      from jsonb_to_recordset(${JSON.stringify(refs.map((r) => ({ id: r.id, ref: r.messageRef })))}::jsonb)
+        as v(id bigint, ref text)
+      where tickets.id = v.id`);
   }
 
   async openLoad(personIds: number[]): Promise<Map<number, number>> {
