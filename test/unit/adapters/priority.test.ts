@@ -63,12 +63,15 @@ describe('thread priorities for the Slack ingress', () => {
     expect(second?.ingressNice).toBe(0);
   });
 
-  it.runIf(linux)('tries to raise a restarted ingress that inherited the lowered priority, and says if it could not', () => {
-    const { keep, result, nice } = runScenario(7);
-    // Root (or CAP_SYS_NICE) may raise it back; anyone else gets an honest report of where it stays.
-    expect(result?.ingressNice).toBe(nice[String(keep)]);
-    expect([0, 7]).toContain(nice[String(keep)]);
-  });
+  it.runIf(linux)(
+    'tries to raise a restarted ingress that inherited the lowered priority, and says if it could not',
+    () => {
+      const { keep, result, nice } = runScenario(7);
+      // Root (or CAP_SYS_NICE) may raise it back; anyone else gets an honest report of where it stays.
+      expect(result?.ingressNice).toBe(nice[String(keep)]);
+      expect([0, 7]).toContain(nice[String(keep)]);
+    },
+  );
 
   it('does nothing where threads cannot be listed', () => {
     expect(prioritizeThread(1, 10, join(tmpdir(), 'no-such-proc', 'task'))).toBeNull();
