@@ -95,6 +95,32 @@ describe(`ticket lifecycle (${TEST_DB_KIND})`, () => {
     expect(asCustomer.events).toEqual([]);
   });
 
+  it('a thread that is no ticket is ignored and writes nothing; a customer in the card thread is not heard', async () => {
+    const before = await app.rows('select id from ticket_messages');
+    expect(value(await reply(ines, 'thanks all!', '1772463999.000001'))).toEqual({
+      status: 'ignored',
+      reason: 'no_ticket',
+    });
+    await app.rows(`update tickets set card_message_ref = '1772463650.000009' where id = ${ticket.id}`);
+    expect(value(await reply(kofi, 'me too', '1772463650.000009'))).toEqual({
+      status: 'ignored',
+      reason: 'customer_in_card_thread',
+    });
+    expect(await app.rows('select id from ticket_messages')).toEqual(before);
+    // The customer's own thread still reaches the ticket, and a redelivery is recognised.
+    const added = value(await reply(ines, 'still slow', '1772463600.000001'));
+    expect(added).toMatchObject({ status: 'added', kind: 'customer' });
+    const again = await addMessage(app.deps, {
+      platform: 'slack',
+      channelId: 'C0NORTHWND',
+      threadRef: '1772463600.000001',
+      messageId: `1772463700.${String(seq).padStart(6, '0')}`,
+      author: { externalId: ines.externalId, displayName: 'Inés', workspaceId: null },
+      text: 'still slow',
+    });
+    expect(value(again)).toEqual({ status: 'duplicate' });
+  });
+
   it('claim, conflicting claim, assign and unclaim', async () => {
     const claimed = value(await claimTicket(app.deps, { actor: priya, ticketId: ticket.id }));
     expect(claimed.status).toBe('open');

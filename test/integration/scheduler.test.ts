@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ActorRef } from '../../src/app/actors.js';
+import { escalateTicket } from '../../src/app/escalate-ticket.js';
+import { openTicket } from '../../src/app/open-ticket.js';
+import { Scheduler } from '../../src/jobs/scheduler.js';
+import { createTestApp, type TestApp } from '../support/app.js';
+import { TEST_DB_KIND } from '../support/database.js';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp();
+});
+afterAll(async () => {
+  await app.db.drop();
+});
+beforeEach(async () => {
+  await app.reset();
+});
+
+const T0 = Date.parse('2026-03-02T15:00:00Z'); // Mon 10:00 New York: jun is on call
+const priya: ActorRef = { platform: 'slack', externalId: 'U0PRIYA001' };
+
+const pages = async () =>
+  app.rows<{ user: string }>(
+    "select payload->>'userId' as user from outbox where payload->>'kind' = 'direct_message' order by id",
+  );
+
+describe(`scheduler, woken by a change (${TEST_DB_KIND})`, () => {
+  it('runs the SLA tick at once when the change made work due, and only then', async () => {
+    app.clock.set(T0);
+    const opened = await openTicket(app.deps, {
+      platform: 'slack',
+      channelId: 'C0NORTHWND',
+      messageId: 'C0NORTHWND:1772463600.000001',
+      threadRef: '1772463600.000001',
+      author: { externalId: 'U0INESNW01', displayName: 'Inés', workspaceId: 'T0NORTHWND', external: true },
+      text: 'Production down: payments api outage for all customers',
+      trigger: 'message',
+    });
+    if (!opened.ok || opened.value.status !== 'opened') throw new Error('not opened');
+    const worked: number[] = [];
+    const scheduler = new Scheduler(app.deps, [], () => worked.push(app.clock.now()));
+    try {
+      // A new ticket makes nothing due now: the wake only re-arms the timer.
+      await scheduler.tick(true);
+      expect(await pages()).toEqual([]);
+      expect(worked).toEqual([]);
+
+      // /ticket escalate starts a chain due now: the wake runs the tick, which pages the on-call.
+      const escalated = await escalateTicket(app.deps, {
+        actor: priya,
+        ticketId: opened.value.ticket.id,
+        reason: 'customer exec called',
+      });
+      expect(escalated.ok).toBe(true);
+      await scheduler.tick(true);
+      expect((await pages()).length).toBeGreaterThan(0);
+      expect(worked.length).toBeGreaterThan(0);
+    } finally {
+      await scheduler.stop();
+    }
+  });
+});
