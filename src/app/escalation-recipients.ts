@@ -16,20 +16,26 @@ export async function loadRecipientBook(
   chain: EscalationChain,
   at: number,
 ): Promise<RecipientBook> {
+  // Three rounds of queries however many people the chain names: the rotations; their overrides
+  // and the role members, together; then everyone's person row and identities.
+  const all = new Map((await uow.rotations.all()).map((r) => [r.name, r]));
+  const rotationNames = [
+    ...new Set(
+      chain.levels.flatMap((l) =>
+        'rotation' in l.target && all.has(l.target.rotation) ? [l.target.rotation] : [],
+      ),
+    ),
+  ];
+  const roleNames = [...new Set(chain.levels.flatMap((l) => ('role' in l.target ? [l.target.role] : [])))];
+  const [overrides, members] = await Promise.all([
+    Promise.all(rotationNames.map((name) => uow.rotations.overrides(name, at))),
+    Promise.all(roleNames.map((role) => uow.directory.peopleWithRole(role))),
+  ]);
   const rotations = new Map<
     string,
     { def: RotationPolicy; overrides: Array<{ person: string; from: number; to: number }> }
-  >();
-  const roles = new Map<string, PersonRecord[]>();
-  const all = new Map((await uow.rotations.all()).map((r) => [r.name, r]));
-  for (const level of chain.levels) {
-    const t = level.target;
-    if ('rotation' in t && !rotations.has(t.rotation)) {
-      const def = all.get(t.rotation);
-      if (def) rotations.set(t.rotation, { def, overrides: await uow.rotations.overrides(t.rotation, at) });
-    } else if ('role' in t && !roles.has(t.role))
-      roles.set(t.role, await uow.directory.peopleWithRole(t.role));
-  }
+  >(rotationNames.map((name, i) => [name, { def: all.get(name)!, overrides: overrides[i]! }]));
+  const roles = new Map<string, PersonRecord[]>(roleNames.map((role, i) => [role, members[i]!]));
   const handles = new Set<string>();
   for (const { def, overrides } of rotations.values()) {
     for (const m of def.members) handles.add(m);
@@ -38,13 +44,14 @@ export async function loadRecipientBook(
   for (const list of roles.values()) for (const p of list) handles.add(p.handle);
   for (const level of chain.levels)
     if ('people' in level.target) for (const h of level.target.people) handles.add(h);
+  const people = await uow.directory.peopleByHandles([...handles]);
+  const ids = await uow.directory.identitiesOfPeople([...people.values()].map((p) => p.id));
   const identities = new Map<string, Array<{ platform: Platform; userId: string }>>();
   for (const h of handles) {
-    const p = await uow.directory.personByHandle(h);
-    const ids = p ? await uow.directory.identitiesOf(p.id) : [];
+    const p = people.get(h);
     identities.set(
       h,
-      ids.map((i) => ({ platform: i.platform, userId: i.externalId })),
+      (p ? (ids.get(p.id) ?? []) : []).map((i) => ({ platform: i.platform, userId: i.externalId })),
     );
   }
   return {

@@ -209,6 +209,8 @@ export interface DirectoryRepository {
   /** Several people in one query; unknown ids are absent from the map. */
   peopleByIds(ids: number[]): Promise<Map<number, PersonRecord>>;
   personByHandle(handle: string): Promise<PersonRecord | null>;
+  /** Several people by handle, in one query; unknown handles are absent from the map. */
+  peopleByHandles(handles: string[]): Promise<Map<string, PersonRecord>>;
   personByIdentity(platform: Platform, externalId: string): Promise<PersonRecord | null>;
   /** People by their platform ids, in one query; ids nobody has are absent from the map. */
   peopleByIdentities(platform: Platform, externalIds: string[]): Promise<Map<string, PersonRecord>>;

@@ -93,8 +93,16 @@ export class DrizzleDirectoryRepository implements DirectoryRepository {
   }
 
   async personByHandle(handle: string): Promise<PersonRecord | null> {
-    const rows = await this.db.select().from(people).where(eq(people.handle, handle));
-    return rows[0] ? personFromRow(rows[0]) : null;
+    return (await this.peopleByHandles([handle])).get(handle) ?? null;
+  }
+
+  async peopleByHandles(handles: string[]): Promise<Map<string, PersonRecord>> {
+    if (handles.length === 0) return new Map();
+    const rows = await this.db
+      .select()
+      .from(people)
+      .where(oneOf(people.handle, [...new Set(handles)]));
+    return new Map(rows.map((r) => [r.handle, personFromRow(r)]));
   }
 
   async personByIdentity(platform: Platform, externalId: string): Promise<PersonRecord | null> {
