@@ -79,7 +79,7 @@ export async function batchFacts(uow: UnitOfWork, msgs: InboundMessage[], domain
   };
 }
 
-/** Organizations by id (a query each, sent together). */
+/** Organizations by id, in one query; an unknown id maps to null. */
 export async function organizationsById(uow: UnitOfWork, ids: number[]) {
   const found = await uow.directory.organizationsByIds(ids);
   return new Map([...new Set(ids)].map((id) => [id, found.get(id) ?? null]));

@@ -1,22 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildCardViews } from '../../src/app/card-view.js';
 import { claimTicket } from '../../src/app/claim-ticket.js';
 import { openTicket } from '../../src/app/open-ticket.js';
 import type { Platform } from '../../src/domain/policy.js';
 import * as slaTick from '../../src/jobs/sla-tick.js';
-import { createTestApp, type TestApp } from '../support/app.js';
+import { useTestApp } from '../support/app.js';
 import { TEST_DB_KIND } from '../support/database.js';
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await createTestApp();
-});
-afterAll(async () => {
-  await app.db.drop();
-});
-beforeEach(async () => {
-  await app.reset();
-});
+const app = useTestApp();
 
 const T0 = Date.parse('2026-03-02T15:00:00Z');
 

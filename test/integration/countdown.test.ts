@@ -1,20 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addMessage } from '../../src/app/add-message.js';
 import { openTicket } from '../../src/app/open-ticket.js';
 import { refreshCountdowns } from '../../src/app/refresh-countdowns.js';
-import { createTestApp, type TestApp } from '../support/app.js';
+import { useTestApp } from '../support/app.js';
 import { TEST_DB_KIND } from '../support/database.js';
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await createTestApp();
-});
-afterAll(async () => {
-  await app.db.drop();
-});
-beforeEach(async () => {
-  await app.reset();
-});
+const app = useTestApp();
 
 async function open(i: number, channel = 'C0NORTHWND') {
   const r = await openTicket(app.deps, {

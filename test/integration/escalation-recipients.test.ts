@@ -1,19 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadRecipientBook } from '../../src/app/escalation-recipients.js';
 import { overrideOnCall } from '../../src/app/override-oncall.js';
-import { createTestApp, examplePolicy, type TestApp } from '../support/app.js';
+import { examplePolicy, useTestApp } from '../support/app.js';
 import { TEST_DB_KIND } from '../support/database.js';
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await createTestApp();
-});
-afterAll(async () => {
-  await app.db.drop();
-});
-beforeEach(async () => {
-  await app.reset();
-});
+const app = useTestApp();
 
 const T0 = Date.parse('2026-03-02T15:00:00Z'); // Mon 10:00 New York: jun's week on sre-primary begins
 

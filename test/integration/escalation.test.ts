@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { acknowledgeEscalation } from '../../src/app/acknowledge-escalation.js';
 import type { ActorRef } from '../../src/app/actors.js';
 import { addMessage } from '../../src/app/add-message.js';
@@ -6,19 +6,10 @@ import { openTicket } from '../../src/app/open-ticket.js';
 import { resolveTicket } from '../../src/app/resolve-ticket.js';
 import { setStatus } from '../../src/app/set-status.js';
 import * as slaTick from '../../src/jobs/sla-tick.js';
-import { createTestApp, type TestApp } from '../support/app.js';
+import { useTestApp } from '../support/app.js';
 import { TEST_DB_KIND } from '../support/database.js';
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await createTestApp();
-});
-afterAll(async () => {
-  await app.db.drop();
-});
-beforeEach(async () => {
-  await app.reset();
-});
+const app = useTestApp();
 
 const T0 = Date.parse('2026-03-02T15:00:00Z'); // Mon 10:00 New York: jun's week on sre-primary begins
 const priya: ActorRef = { platform: 'slack', externalId: 'U0PRIYA001' };

@@ -1,21 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addMessage } from '../../src/app/add-message.js';
 import { type InboundMessage, openTicket } from '../../src/app/open-ticket.js';
 import { threadReply } from '../../src/app/outbound.js';
 import type { OpeningTicket, TicketRecord } from '../../src/ports/store.js';
-import { createTestApp, type TestApp } from '../support/app.js';
+import { useTestApp } from '../support/app.js';
 import { TEST_DB_KIND } from '../support/database.js';
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await createTestApp();
-});
-afterAll(async () => {
-  await app.db.drop();
-});
-beforeEach(async () => {
-  await app.reset();
-});
+const app = useTestApp();
 
 const ines = { externalId: 'U0INESNW01', displayName: 'Inés', workspaceId: 'T0NORTHWND' };
 

@@ -1,21 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ActorRef } from '../../src/app/actors.js';
 import { escalateTicket } from '../../src/app/escalate-ticket.js';
 import { openTicket } from '../../src/app/open-ticket.js';
 import { Scheduler } from '../../src/jobs/scheduler.js';
-import { createTestApp, type TestApp } from '../support/app.js';
+import { useTestApp } from '../support/app.js';
 import { TEST_DB_KIND } from '../support/database.js';
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await createTestApp();
-});
-afterAll(async () => {
-  await app.db.drop();
-});
-beforeEach(async () => {
-  await app.reset();
-});
+const app = useTestApp();
 
 const T0 = Date.parse('2026-03-02T15:00:00Z'); // Mon 10:00 New York: jun is on call
 const priya: ActorRef = { platform: 'slack', externalId: 'U0PRIYA001' };

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { AppDeps } from '../../src/app/deps.js';
 import { importDirectory, syncPolicyRotations } from '../../src/app/import-directory.js';
 import { PACKAGE_ROOT } from '../../src/config/env.js';
@@ -63,4 +64,27 @@ export async function createTestApp(
       return rowsOf<T>(r);
     },
   };
+}
+
+/**
+ * The usual lifecycle for a test file: one test app for the file (created before its tests,
+ * dropped after them), reset before each test. The returned object stands for that app.
+ */
+export function useTestApp(startIso?: string): TestApp {
+  let current: TestApp | null = null;
+  beforeAll(async () => {
+    current = await createTestApp(startIso);
+  });
+  afterAll(async () => {
+    await current?.db.drop();
+  });
+  beforeEach(async () => {
+    await current!.reset();
+  });
+  return new Proxy({} as TestApp, {
+    get(_, key) {
+      if (!current) throw new Error('the test app exists only inside the tests');
+      return current[key as keyof TestApp];
+    },
+  });
 }
