@@ -22,8 +22,6 @@ class Lane {
     private readonly running: () => boolean,
     /** Awaited before each round: lets a more urgent lane have the process first. */
     private readonly yieldTo: (() => Promise<void>) | null = null,
-    /** The least time between the starts of two rounds that were not full. */
-    private readonly minIntervalMs = 0,
   ) {}
 
   /** Resolves once this lane has no backlog, or after `maxMs` (so a waiting lane never starves). */
@@ -60,22 +58,13 @@ class Lane {
   }
 
   private async run(): Promise<void> {
-    let lastStart = Number.NEGATIVE_INFINITY;
-    let full = false;
     while (this.running()) {
       this.woken = false;
       try {
         if (this.yieldTo) await this.yieldTo();
-        // Rounds start at least `minIntervalMs` apart unless the last one was full: under steady
-        // traffic a round then carries what came meanwhile instead of one message; after a quiet
-        // spell the first message goes out at once.
-        const pace = full ? 0 : lastStart + this.minIntervalMs - performance.now();
-        if (pace > 0) await new Promise((r) => setTimeout(r, pace));
-        lastStart = performance.now();
         const round = await deliverDue(this.deps, this.deliveries, this.opts, this.lane);
-        full = round.claimed >= this.opts.batchSize;
         this.setBacklog(round.claimed > 0);
-        if (round.claimed > 0 || this.woken) continue;
+        if (round.claimed > 0) continue;
         const next = await nextDeliveryAt(this.deps, this.deliveries, this.lane);
         const wait =
           next === null
@@ -102,13 +91,6 @@ class Lane {
     });
   }
 }
-
-/**
- * The normal lane's least round interval: under steady traffic cards and replies go out up to this
- * much later, and a flood costs 50 rounds a second at most instead of one per message or two.
- * Pages (urgent lane) are never held.
- */
-const NORMAL_ROUND_INTERVAL_MS = 20;
 
 /** How long the normal lane defers to a backlog of pages before it takes a round anyway. */
 const URGENT_FIRST_MAX_MS = 2_000;
@@ -137,7 +119,6 @@ export class OutboxWorker {
       opts,
       () => this.running,
       () => urgent.drained(URGENT_FIRST_MAX_MS),
-      NORMAL_ROUND_INTERVAL_MS,
     );
     this.lanes = [urgent, normal];
   }
