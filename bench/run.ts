@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--json] [--database-url postgres://…]`: measures tierdesk's six
+ * `npm run bench [-- --quick] [--json] [--database-url postgres://…] [--only intake,ack]`: measures tierdesk's six
  * figures, each beside a ceiling or reference measured in the same run on the same machine, and
  * prints a table (or, with --json, one JSON object). Each figure runs in a process of its own; a
  * PostgreSQL URL (flag or DATABASE_URL) is used for a database per figure, created and dropped here.
@@ -16,6 +16,8 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false },
     'database-url': { type: 'string' },
+    /** Comma-separated figure names (intake, sweep, pings, ack, memory, cold-start): run only those. */
+    only: { type: 'string' },
   },
 });
 
@@ -66,13 +68,29 @@ interface ColdStart {
 const GROWTH_TOLERANCE = 1.1;
 
 const FIGURES = [
-  ['cold start', '../cold-start.ts'],
-  ['intake', '../intake.ts'],
-  ['sweep', '../sweep.ts'],
-  ['ping lateness', '../ping-lateness.ts'],
-  ['ack latency', '../ack.ts'],
-  ['memory', '../memory.ts'],
+  ['cold start', '../cold-start.ts', 'cold-start'],
+  ['intake', '../intake.ts', 'intake'],
+  ['sweep', '../sweep.ts', 'sweep'],
+  ['ping lateness', '../ping-lateness.ts', 'pings'],
+  ['ack latency', '../ack.ts', 'ack'],
+  ['memory', '../memory.ts', 'memory'],
 ] as const;
+
+/** The figures `--only` names (all when absent); an unknown name is an error, not a silent skip. */
+function selectedFigures(only: string | undefined): typeof FIGURES {
+  if (!only) return FIGURES;
+  const names = only
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
+  const known = FIGURES.map((f) => f[2]) as string[];
+  const unknown = names.filter((n) => !known.includes(n));
+  if (unknown.length > 0 || names.length === 0)
+    throw new Error(
+      `--only: unknown figure ${unknown.join(', ') || '(none given)'}; figures: ${known.join(', ')}`,
+    );
+  return FIGURES.filter((f) => names.includes(f[2])) as unknown as typeof FIGURES;
+}
 
 const count = (n: number) => (n >= 1_000_000 ? `${n / 1_000_000}M` : n >= 1000 ? `${n / 1000}k` : String(n));
 
@@ -90,14 +108,20 @@ async function serverVersion(url: string | undefined): Promise<string> {
 async function main() {
   const databaseUrl = values['database-url'] ?? process.env.DATABASE_URL ?? undefined;
   const opts: FigureOptions = { databaseUrl: databaseUrl || undefined, quick: values.quick };
-  const progress = new Progress(FIGURES.length);
+  const figures = selectedFigures(values.only);
+  const progress = new Progress(figures.length);
   const results: Record<string, unknown> = {};
-  for (const [i, [label, file]] of FIGURES.entries()) {
+  for (const [i, [label, file]] of figures.entries()) {
     progress.draw(i, 0, label);
     results[label] = await runFigure(file, opts, (f) => progress.draw(i, f, label));
   }
-  progress.draw(FIGURES.length, 0, 'done');
+  progress.draw(figures.length, 0, 'done');
   progress.end();
+  if (figures.length < FIGURES.length) {
+    // A partial run has no report to compare against the targets: it prints each figure's raw result.
+    console.log(JSON.stringify(results, null, values.json ? 0 : 2));
+    return;
+  }
 
   const intake = results.intake as Intake;
   const sweep = results.sweep as Sweep;
