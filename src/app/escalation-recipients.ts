@@ -54,23 +54,35 @@ export async function loadRecipientBook(
       (p ? (ids.get(p.id) ?? []) : []).map((i) => ({ platform: i.platform, userId: i.externalId })),
     );
   }
+  // A flood pages many tickets of one chain at the same instant: each target is resolved once per
+  // instant (the shift arithmetic is zoned, and costs more than the rest of a page).
+  const resolved = new Map<string, PageRecipient[]>();
+  const resolve = (target: EscalationTarget, when: number): PageRecipient[] => {
+    if ('rotation' in target) {
+      const r = rotations.get(target.rotation);
+      const slot = r ? whoIsOnCall(r.def, when, r.overrides) : null;
+      return slot?.person
+        ? [
+            {
+              person: slot.person,
+              reason: `on call for ${target.rotation}${slot.via === 'override' ? ' (override)' : ''}`,
+            },
+          ]
+        : [];
+    }
+    if ('role' in target)
+      return (roles.get(target.role) ?? []).map((p) => ({ person: p.handle, reason: target.role }));
+    return target.people.map((person) => ({ person, reason: 'named in the chain' }));
+  };
   return {
     resolve(target, when) {
-      if ('rotation' in target) {
-        const r = rotations.get(target.rotation);
-        const slot = r ? whoIsOnCall(r.def, when, r.overrides) : null;
-        return slot?.person
-          ? [
-              {
-                person: slot.person,
-                reason: `on call for ${target.rotation}${slot.via === 'override' ? ' (override)' : ''}`,
-              },
-            ]
-          : [];
+      const key = `${when}|${JSON.stringify(target)}`;
+      let hit = resolved.get(key);
+      if (!hit) {
+        hit = resolve(target, when);
+        resolved.set(key, hit);
       }
-      if ('role' in target)
-        return (roles.get(target.role) ?? []).map((p) => ({ person: p.handle, reason: target.role }));
-      return target.people.map((person) => ({ person, reason: 'named in the chain' }));
+      return hit;
     },
     accounts(handle, prefer) {
       const list = identities.get(handle) ?? [];

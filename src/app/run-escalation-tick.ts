@@ -1,6 +1,8 @@
-import { evaluateEscalation, stopEscalation } from '../domain/escalation/evaluate.js';
-import type { EscalationAction } from '../domain/escalation/types.js';
+import { evaluateEscalation, startEscalation, stopEscalation } from '../domain/escalation/evaluate.js';
+import type { EscalationAction, EscalationState } from '../domain/escalation/types.js';
+import type { EscalationChain } from '../domain/policy.js';
 import { isOpen, nextOpenInstant } from '../domain/sla/calendar.js';
+import type { ClockKind } from '../domain/sla/types.js';
 import { isActive, type TicketEvent } from '../domain/ticket.js';
 import type { OutboundMessage } from '../ports/outbound.js';
 import type { EscalationRecord, TicketRecord, UnitOfWork } from '../ports/store.js';
@@ -82,27 +84,28 @@ export interface EscalationStep {
   messages: OutboundMessage[];
 }
 
+/** Recipient books of one tick, by chain: shared by all its batches, so a flood loads each once. */
+export type RecipientBooks = Map<string, Promise<RecipientBook>>;
+
 /**
- * Evaluates one escalation of an active ticket and saves its new state; returns the events and
- * messages its actions lead to, for the caller to write with its own (one insert each).
+ * The recipient book of a chain, loaded once per tick (rotations, overrides and identities are the
+ * same for every ticket of a chain at the tick's instant). A failed load is not kept.
  */
-export async function evaluateEscalationStep(
-  uow: UnitOfWork,
-  e: EscalationRecord,
-  t: TicketRecord,
-  now: number,
-  books: Map<string, Promise<RecipientBook>>,
-): Promise<EscalationStep> {
-  const snap = t.policySnapshot;
-  // Rotations, overrides and identities are the same for every ticket of a chain within one tick.
-  const cacheKey = JSON.stringify(snap.chain);
-  let loading = books.get(cacheKey);
+function bookFor(uow: UnitOfWork, chain: EscalationChain, now: number, books: RecipientBooks) {
+  const key = JSON.stringify(chain);
+  let loading = books.get(key);
   if (!loading) {
-    loading = loadRecipientBook(uow, snap.chain, now);
-    books.set(cacheKey, loading);
+    loading = loadRecipientBook(uow, chain, now);
+    books.set(key, loading);
+    loading.catch(() => books.delete(key));
   }
-  const book = await loading;
-  const d = evaluateEscalation(
+  return loading;
+}
+
+/** Evaluates an escalation's state against the ticket's frozen chain; pure once the book is loaded. */
+function decide(t: TicketRecord, state: EscalationState, now: number, book: RecipientBook) {
+  const snap = t.policySnapshot;
+  return evaluateEscalation(
     {
       chain: snap.chain,
       entitlements: snap.entitlements,
@@ -111,11 +114,20 @@ export async function evaluateEscalationStep(
       nextCalendarOpen: (ms) => nextOpenInstant(snap.calendar, ms),
       resolveRecipients: (target, at) => book.resolve(target, at),
     },
-    e.state,
+    state,
     now,
   );
-  await uow.escalations.save(e.id, d.state, now);
-  const messages = d.actions.flatMap((a) =>
+}
+
+/** The events and messages of a decided step of escalation `e`. */
+function stepOutputs(
+  t: TicketRecord,
+  e: EscalationRecord,
+  actions: EscalationAction[],
+  book: RecipientBook,
+  now: number,
+): EscalationStep {
+  const messages = actions.flatMap((a) =>
     a.type === 'page'
       ? pageMessages(t, e, a, book, now)
       : a.type === 'exhausted'
@@ -126,7 +138,59 @@ export async function evaluateEscalationStep(
           )
         : [],
   );
-  return { events: d.actions.map(eventOf), messages };
+  return { events: actions.map(eventOf), messages };
+}
+
+/**
+ * Evaluates one escalation of an active ticket and saves its new state; returns the events and
+ * messages its actions lead to, for the caller to write with its own (one insert each).
+ */
+export async function evaluateEscalationStep(
+  uow: UnitOfWork,
+  e: EscalationRecord,
+  t: TicketRecord,
+  now: number,
+  books: RecipientBooks,
+): Promise<EscalationStep> {
+  const book = await bookFor(uow, t.policySnapshot.chain, now, books);
+  const d = decide(t, e.state, now, book);
+  await uow.escalations.save(e.id, d.state, now);
+  return stepOutputs(t, e, d.actions, book, now);
+}
+
+/**
+ * Starts the escalation of each active ticket given (at most one each) and takes its first step at
+ * once: the first step is evaluated before the insert, so all of them are one statement, however
+ * many tickets breached together. Returns, for each ticket whose escalation started (not one that
+ * already had one running), the step's events and messages; `escalated` is its first event.
+ */
+export async function startEscalations(
+  uow: UnitOfWork,
+  starts: Array<{ ticket: TicketRecord; trigger: ClockKind; reason: string }>,
+  now: number,
+  books: RecipientBooks,
+): Promise<Map<number, EscalationStep>> {
+  const firsts = await Promise.all(
+    starts.map(async (s) => {
+      const book = await bookFor(uow, s.ticket.policySnapshot.chain, now, books);
+      return { ...s, book, d: decide(s.ticket, startEscalation(s.trigger, now), now, book) };
+    }),
+  );
+  const started = await uow.escalations.startMany(
+    firsts.map((f) => ({ ticketId: f.ticket.id, state: f.d.state })),
+    now,
+  );
+  const out = new Map<number, EscalationStep>();
+  for (const f of firsts) {
+    const e = started.get(f.ticket.id);
+    if (!e) continue;
+    const step = stepOutputs(f.ticket, e, f.d.actions, f.book, now);
+    out.set(f.ticket.id, {
+      events: [{ type: 'escalated', reason: f.reason, manual: false }, ...step.events],
+      messages: step.messages,
+    });
+  }
+  return out;
 }
 
 /** Evaluates one escalation and carries out its actions, in the caller's transaction. */
@@ -134,7 +198,7 @@ export async function stepEscalation(
   uow: UnitOfWork,
   e: EscalationRecord,
   now: number,
-  books: Map<string, Promise<RecipientBook>>,
+  books: RecipientBooks,
 ): Promise<void> {
   const t = await uow.tickets.get(e.ticketId);
   if (!t || !isActive(t.status)) {
@@ -155,10 +219,14 @@ export async function stepEscalation(
  * chain frozen on their ticket; pages become outbox messages in the same transaction, so a crash
  * never loses or doubles one. Returns how many escalations it looked at.
  */
-export async function runEscalationTick(deps: AppDeps, now: number, limit = 100): Promise<number> {
+export async function runEscalationTick(
+  deps: AppDeps,
+  now: number,
+  limit = 100,
+  books: RecipientBooks = new Map(),
+): Promise<number> {
   return deps.store.transaction(async (uow) => {
     const due = await uow.escalations.claimDue(now, limit);
-    const books = new Map<string, Promise<RecipientBook>>();
     // Independent escalations run concurrently, so their queries pipeline on the connection.
     await Promise.all(due.map((e) => stepEscalation(uow, e, now, books)));
     return due.length;

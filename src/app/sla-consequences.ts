@@ -65,21 +65,25 @@ function messagesFor(t: TicketRecord, a: SlaAction, now: number): OutboundMessag
   return out;
 }
 
+/** A breach that starts the ticket's escalation chain (one of the chain's triggering clocks). */
+export interface EscalationTrigger {
+  clock: ClockKind;
+  /** For the `escalated` event: "first response breached". */
+  reason: string;
+}
+
 /**
- * What SLA actions lead to, wherever they were found (the SLA tick, or an input such as a priority
- * change): timeline events, queue warnings and breach notices, a note to the customer when an
- * update is missed, and the start of the ticket's frozen escalation chain when a triggering clock
- * breaches. Runs inside the caller's transaction.
+ * What SLA actions tell people, decided without the database: queue warnings and breach notices,
+ * a note to the customer when an update is missed, and which breaches start the ticket's frozen
+ * escalation chain (in the order found; only the first can start one, a ticket has one at a time).
  */
-export async function slaConsequences(
-  uow: UnitOfWork,
+export function slaNotices(
   t: TicketRecord,
   actions: SlaAction[],
   now: number,
-): Promise<{ events: TicketEvent[]; messages: OutboundMessage[]; started: EscalationRecord[] }> {
-  const started: EscalationRecord[] = [];
-  const events: TicketEvent[] = [];
+): { messages: OutboundMessage[]; triggers: EscalationTrigger[] } {
   const messages: OutboundMessage[] = [];
+  const triggers: EscalationTrigger[] = [];
   // A tick that runs late (downtime, the sandbox's fast-forward) finds several thresholds passed at
   // once: the queue hears only the latest of them, and no warning for a deadline already gone.
   const latestWarning = new Map<ClockKind, number>();
@@ -89,12 +93,32 @@ export async function slaConsequences(
   for (const a of actions) {
     const stale = a.type === 'warning' && (a.dueAt <= now || a.fraction < latestWarning.get(a.clock)!);
     if (!stale) messages.push(...messagesFor(t, a, now));
-    if (a.type !== 'breach' || !isActive(t.status) || !t.policySnapshot.chain.triggers.includes(a.clock))
-      continue;
-    const esc = await uow.escalations.start(t.id, startEscalation(a.clock, now), now);
+    if (a.type === 'breach' && isActive(t.status) && t.policySnapshot.chain.triggers.includes(a.clock))
+      triggers.push({ clock: a.clock, reason: `${LABEL[a.clock]} breached` });
+  }
+  return { messages, triggers };
+}
+
+/**
+ * What SLA actions lead to when an input (a priority change, a status change) finds them: the
+ * notices above, and the start of the ticket's escalation chain when a triggering clock breaches
+ * (its first page goes out with the next escalation tick, woken at once). Runs inside the caller's
+ * transaction. The SLA tick does the same for a whole batch at once (run-sla-tick).
+ */
+export async function slaConsequences(
+  uow: UnitOfWork,
+  t: TicketRecord,
+  actions: SlaAction[],
+  now: number,
+): Promise<{ events: TicketEvent[]; messages: OutboundMessage[]; started: EscalationRecord[] }> {
+  const { messages, triggers } = slaNotices(t, actions, now);
+  const started: EscalationRecord[] = [];
+  const events: TicketEvent[] = [];
+  for (const trigger of triggers) {
+    const esc = await uow.escalations.start(t.id, startEscalation(trigger.clock, now), now);
     if (!esc) continue;
     started.push(esc);
-    events.push({ type: 'escalated', reason: `${LABEL[a.clock]} breached`, manual: false });
+    events.push({ type: 'escalated', reason: trigger.reason, manual: false });
   }
   return { events, messages, started };
 }

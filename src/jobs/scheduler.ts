@@ -82,8 +82,12 @@ export class Scheduler {
         const now = this.deps.clock.now();
         if (next === null || next > now) return this.arm(next === null ? BACKSTOP_MS : next - now);
       }
+      const t0 = performance.now();
       const done = await slaTick.run(this.deps, this.deps.clock.now(), this.onWork);
-      if (done.tickets + done.escalations > 0) this.onWork();
+      if (done.tickets + done.escalations > 0) {
+        this.deps.logger.debug({ ...done, ms: Math.round(performance.now() - t0) }, 'sla tick');
+        this.onWork();
+      }
       const next = await slaTick.nextDueAt(this.deps);
       this.arm(next === null ? BACKSTOP_MS : next - this.deps.clock.now());
     } catch (err) {

@@ -1,5 +1,5 @@
 import type { AppDeps } from '../app/deps.js';
-import { runEscalationTick } from '../app/run-escalation-tick.js';
+import { type RecipientBooks, runEscalationTick } from '../app/run-escalation-tick.js';
 import { runSlaTick } from '../app/run-sla-tick.js';
 
 const BATCH = 50;
@@ -18,14 +18,16 @@ export async function run(
 ): Promise<{ tickets: number; escalations: number }> {
   let tickets = 0;
   let escalations = 0;
+  // Who is on call, and how to reach them, at `now`: loaded once for the run, not once a batch.
+  const books: RecipientBooks = new Map();
   for (let i = 0; i < MAX_BATCHES; i++) {
-    const n = await runSlaTick(deps, now, BATCH);
+    const n = await runSlaTick(deps, now, BATCH, books);
     tickets += n;
     if (n > 0) onBatch();
     if (n < BATCH) break;
   }
   for (let i = 0; i < MAX_BATCHES; i++) {
-    const n = await runEscalationTick(deps, now, BATCH);
+    const n = await runEscalationTick(deps, now, BATCH, books);
     escalations += n;
     if (n > 0) onBatch();
     if (n < BATCH) break;

@@ -122,6 +122,15 @@ export interface EscalationRepository {
   activeFor(ticketIds: number[]): Promise<Map<number, EscalationRecord>>;
   /** Null if the ticket already has an active escalation. */
   start(ticketId: number, state: EscalationState, at: number): Promise<EscalationRecord | null>;
+  /**
+   * Several escalations in one statement, each saved with the state given (its first step may be
+   * already evaluated); a ticket that already has an active escalation is left out of the result.
+   * At most one entry per ticket.
+   */
+  startMany(
+    starts: Array<{ ticketId: number; state: EscalationState }>,
+    at: number,
+  ): Promise<Map<number, EscalationRecord>>;
   save(id: number, state: EscalationState, at: number): Promise<void>;
   /** Active escalations due (`next_check_at <= now`), locked, skipping rows other workers hold. */
   claimDue(now: number, limit: number): Promise<EscalationRecord[]>;

@@ -13,7 +13,7 @@ import type {
 } from '../ports/store.js';
 import type { DbOrTx } from './db.js';
 import { escalations, oncallOverrides, oncallRotations, outbox, people } from './schema/index.js';
-import { insertJson, mapRows, oneOf, rowsOf } from './sql.js';
+import { insertJson, jsonRows, mapRows, oneOf, rowsOf } from './sql.js';
 import { toDate } from './time.js';
 
 /** The outbox row of a message to deliver from `when` on. */
@@ -233,21 +233,42 @@ export class DrizzleEscalationRepository implements EscalationRepository {
   }
 
   async start(ticketId: number, state: EscalationState, at: number): Promise<EscalationRecord | null> {
-    const rows = await this.db
-      .insert(escalations)
-      .values({
+    return (await this.startMany([{ ticketId, state }], at)).get(ticketId) ?? null;
+  }
+
+  async startMany(
+    starts: Array<{ ticketId: number; state: EscalationState }>,
+    at: number,
+  ): Promise<Map<number, EscalationRecord>> {
+    if (starts.length === 0) return new Map();
+    const when = new Date(at);
+    const r = jsonRows(
+      escalations,
+      starts.map(({ ticketId, state }) => ({
         ticketId,
         trigger: state.trigger,
         status: state.status,
         state,
         nextCheckAt: toDate(state.nextCheckAt),
-        createdAt: new Date(at),
-        updatedAt: new Date(at),
-      })
-      .onConflictDoNothing()
-      .returning();
-    const r = rows[0];
-    return r ? { id: r.id, ticketId: r.ticketId, state: r.state } : null;
+        createdAt: when,
+        updatedAt: when,
+      })),
+    );
+    // ON CONFLICT covers an active escalation (the partial unique index); NOT EXISTS also keeps out
+    // one whose first step already finished it (a chain with no one to page) while another runs.
+    const result = await this.db.execute(sql`
+      insert into ${escalations} (${r.columns}) ${r.rows}
+      where not exists (
+        select 1 from ${escalations} a where a.ticket_id = v."ticket_id" and a.status = 'active')
+      order by v."ordinality"
+      on conflict do nothing
+      returning *`);
+    return new Map(
+      mapRows(escalations, result).map((row) => [
+        row.ticketId,
+        { id: row.id, ticketId: row.ticketId, state: row.state },
+      ]),
+    );
   }
 
   async claimDue(now: number, limit: number): Promise<EscalationRecord[]> {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { acknowledgeEscalation } from '../../src/app/acknowledge-escalation.js';
 import type { ActorRef } from '../../src/app/actors.js';
 import { addMessage } from '../../src/app/add-message.js';
+import { escalateTicket } from '../../src/app/escalate-ticket.js';
 import { openTicket } from '../../src/app/open-ticket.js';
 import { resolveTicket } from '../../src/app/resolve-ticket.js';
 import { setStatus } from '../../src/app/set-status.js';
@@ -164,6 +165,53 @@ describe(`SLA tick and escalation (${TEST_DB_KIND})`, () => {
     await resolveTicket(app.deps, { actor: priya, ticketId: second.id, note: null });
     await at(2000 + 60);
     expect(await pages()).toHaveLength(1);
+  });
+
+  it('tickets breaching together all page in one tick; one already escalated by hand is not escalated again', async () => {
+    app.clock.set(T0);
+    const tickets = [];
+    for (let i = 0; i < 7; i++) tickets.push(await openP1(`Production down: outage number ${i}`));
+    const manual = tickets[3]!;
+    app.clock.set(T0 + 60_000);
+    const r = await escalateTicket(app.deps, {
+      actor: priya,
+      ticketId: manual.id,
+      reason: 'customer called',
+    });
+    expect(r.ok).toBe(true);
+    await at(7.5);
+    await at(11.25);
+    const ran = await at(15); // every first response breaches at once
+    expect(ran.tickets).toBe(7);
+    const escalations = await app.rows<{ ticket: number; n: number; manual: number }>(
+      `select ticket_id as ticket, count(*)::int as n, count(*) filter (where trigger = 'manual')::int as manual
+       from escalations group by ticket_id order by ticket_id`,
+    );
+    expect(escalations.map((e) => [Number(e.ticket), e.n, e.manual])).toEqual(
+      tickets.map((t) => [t.id, 1, t.id === manual.id ? 1 : 0]),
+    );
+    const timeline = await app.rows<{ ticket: number; types: string[] }>(
+      `select ticket_id as ticket, array_agg(type order by id) as types from ticket_events
+       where type in ('escalated', 'page_sent') group by ticket_id order by ticket_id`,
+    );
+    expect(timeline.map((t) => [Number(t.ticket), t.types])).toEqual(
+      tickets.map((t) => [t.id, ['escalated', 'page_sent']]),
+    );
+    // Each breach pages jun once, under its own escalation; the manual one paged when it started.
+    const keys = (await pages()).map((p) => p.key);
+    expect(keys).toHaveLength(7);
+    expect(new Set(keys).size).toBe(7);
+    expect(keys.every((k) => /^esc:\d+:l0:a1:dm:jun$/.test(k))).toBe(true);
+    // The tick's escalation events say why: the breach, not a second manual escalation.
+    const reasons = await app.rows<{ reason: string }>(
+      "select data->>'reason' as reason from ticket_events where type = 'escalated' order by ticket_id",
+    );
+    expect(reasons.map((x) => x.reason).sort()).toEqual([
+      'customer called',
+      ...Array(6).fill('first response breached'),
+    ]);
+    await at(15); // the same instant again: nothing doubles
+    expect(await pages()).toHaveLength(7);
   });
 
   it('a starter ticket pages its lead only in office hours and never an on-call rotation', async () => {
