@@ -20,20 +20,26 @@ class Lane {
     private readonly deliveries: ReadonlyMap<Platform, ChatDelivery>,
     private readonly opts: DeliveryOptions & { idleMs: number },
     private readonly running: () => boolean,
-    /** Awaited before each round: lets a more urgent lane have the process first. */
-    private readonly yieldTo: (() => Promise<void>) | null = null,
+    /**
+     * Awaited before each round: lets a more urgent lane have the process first. False: that lane
+     * is still backed up, and this round takes at most `BACKED_UP_ROUND` messages.
+     */
+    private readonly yieldTo: (() => Promise<boolean>) | null = null,
   ) {}
 
-  /** Resolves once this lane has no backlog, or after `maxMs` (so a waiting lane never starves). */
-  drained(maxMs: number): Promise<void> {
-    if (!this.backlog || !this.running()) return Promise.resolve();
+  /**
+   * Resolves once this lane has no backlog (true), or after `maxMs` with the backlog still there
+   * (false), so a waiting lane never starves.
+   */
+  drained(maxMs: number): Promise<boolean> {
+    if (!this.backlog || !this.running()) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const timer = setTimeout(done, maxMs);
-      function done() {
+      const timer = setTimeout(() => finish(false), maxMs);
+      const finish = (drained: boolean) => {
         clearTimeout(timer);
-        resolve();
-      }
-      this.idleWaiters.push(done);
+        resolve(drained);
+      };
+      this.idleWaiters.push(() => finish(true));
     });
   }
 
@@ -61,8 +67,11 @@ class Lane {
     while (this.running()) {
       this.woken = false;
       try {
-        if (this.yieldTo) await this.yieldTo();
-        const round = await deliverDue(this.deps, this.deliveries, this.opts, this.lane);
+        const calm = this.yieldTo ? await this.yieldTo() : true;
+        const opts = calm
+          ? this.opts
+          : { ...this.opts, batchSize: Math.min(this.opts.batchSize, BACKED_UP_ROUND) };
+        const round = await deliverDue(this.deps, this.deliveries, opts, this.lane);
         this.setBacklog(round.claimed > 0);
         if (round.claimed > 0) continue;
         const next = await nextDeliveryAt(this.deps, this.deliveries, this.lane);
@@ -94,12 +103,17 @@ class Lane {
 
 /** How long the normal lane defers to a backlog of pages before it takes a round anyway. */
 const URGENT_FIRST_MAX_MS = 2_000;
+/**
+ * The most a normal round takes while pages are still backed up: a small round, so that card edits
+ * and notices keep moving without taking the process from the pages for long.
+ */
+const BACKED_UP_ROUND = 25;
 
 /**
  * Delivers the outbox continuously: right after a change (wake), and at the next due retry. Two
  * lanes, so pages (urgent) never wait behind a round of card edits; while pages are backed up (a
- * flood of breaches), the normal lane defers to them (up to 2 s a round), because on a busy
- * process every notice and card edit delivered is CPU a page did not get. State lives in
+ * flood of breaches), the normal lane defers to them (up to 2 s, then a round of at most 25),
+ * because on a busy process every notice and card edit delivered is CPU a page did not get. State lives in
  * Postgres, so any replica can run one and a restart loses nothing.
  */
 export class OutboxWorker {
