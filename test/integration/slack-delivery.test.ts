@@ -1,25 +1,31 @@
-import { WebClient } from '@slack/web-api';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FetchFunction, WebClient } from '@slack/web-api';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SlackDelivery, toFailure } from '../../src/adapters/slack/delivery.js';
+import { slackFetch } from '../../src/adapters/slack/fetch.js';
 import { ChannelPacer } from '../../src/adapters/slack/pacer.js';
 import type { DeliveryRequest } from '../../src/ports/chat.js';
 import { FakeSlack } from '../fakes/slack/fake-slack.js';
 
 let fake: FakeSlack;
-let delivery: SlackDelivery;
 beforeAll(async () => {
   fake = await FakeSlack.start();
+});
+afterAll(() => fake.close());
+afterEach(() => fake.reset({ keepState: true }));
+
+function deliveryOver(fetch: FetchFunction | undefined) {
   const client = new WebClient('xoxb-delivery', {
     slackApiUrl: fake.url,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
+    timeout: 500,
+    ...(fetch ? { fetch } : {}),
   });
-  delivery = new SlackDelivery(client, {
+  return new SlackDelivery(client, {
     teamUrl: 'https://acme.slack.com/',
     pacer: new ChannelPacer(1000, 1000),
   });
-});
-afterAll(() => fake.close());
+}
 
 const reply = (key: string, uncertain: boolean): DeliveryRequest => ({
   key,
@@ -34,33 +40,55 @@ const reply = (key: string, uncertain: boolean): DeliveryRequest => ({
   },
 });
 
-describe('Slack delivery', () => {
+// The adapter's own transport (undici's request behind the client's fetch option) and the client's
+// default (the global fetch) must behave alike.
+describe.each([
+  ['the adapter transport', slackFetch()],
+  ['the global fetch', undefined],
+])('Slack delivery over %s', (_name, fetch) => {
+  let delivery: SlackDelivery;
+  beforeAll(() => {
+    delivery = deliveryOver(fetch);
+  });
+
   it('after an uncertain attempt, finds the message it already posted instead of posting twice', async () => {
-    fake.addMessage('C0NORTHWND', { ts: '1772463600.000100', user: 'U0INESNW01', text: 'help' });
-    const first = await delivery.deliver(reply('ticket:1:reply:opened', false));
+    if (!fake.message('C0NORTHWND', '1772463600.000100'))
+      fake.addMessage('C0NORTHWND', { ts: '1772463600.000100', user: 'U0INESNW01', text: 'help' });
+    const before = fake.posted('C0NORTHWND').length;
+    const first = await delivery.deliver(reply(`ticket:1:reply:opened:${_name}`, false));
     expect(first.ok).toBe(true);
     // The process died before recording the outcome: the retry is marked uncertain.
-    const retry = await delivery.deliver(reply('ticket:1:reply:opened', true));
+    const retry = await delivery.deliver(reply(`ticket:1:reply:opened:${_name}`, true));
     expect(retry).toEqual(first);
-    expect(fake.posted('C0NORTHWND')).toHaveLength(1);
+    expect(fake.posted('C0NORTHWND')).toHaveLength(before + 1);
     // An uncertain attempt that never reached Slack posts normally.
-    const other = await delivery.deliver(reply('ticket:1:reply:resolved:v3', true));
+    const other = await delivery.deliver(reply(`ticket:1:reply:resolved:v3:${_name}`, true));
     expect(other.ok).toBe(true);
-    expect(fake.posted('C0NORTHWND')).toHaveLength(2);
+    expect(fake.posted('C0NORTHWND')).toHaveLength(before + 2);
+  });
+
+  it('an answer slower than the client timeout is an uncertain failure, and the next call works', async () => {
+    fake.setLatency(800);
+    const slow = await delivery.deliver(reply(`k-slow-${_name}`, false));
+    expect(slow.ok ? null : slow.failure.kind).toBe('transient');
+    expect(slow.ok ? null : slow.failure.message).toMatch(/^uncertain: .*/);
+    fake.setLatency(0);
+    const next = await delivery.deliver(reply(`k-after-slow-${_name}`, false));
+    expect(next.ok).toBe(true);
   });
 
   it('narrows Slack failures: rate limits with their wait, permanent errors, uncertain 5xx', async () => {
     fake.failNext('chat.postMessage', 1, { status: 429, retryAfterSec: 7 });
-    const limited = await delivery.deliver(reply('k-429', false));
+    const limited = await delivery.deliver(reply(`k-429-${_name}`, false));
     expect(limited).toEqual({
       ok: false,
       failure: { kind: 'rate_limited', retryAfterMs: 7000, message: 'rate limited' },
     });
     fake.failNext('chat.postMessage', 1, { error: 'channel_not_found' });
-    const gone = await delivery.deliver(reply('k-404', false));
+    const gone = await delivery.deliver(reply(`k-404-${_name}`, false));
     expect(gone).toEqual({ ok: false, failure: { kind: 'permanent', message: 'channel_not_found' } });
     fake.failNext('chat.postMessage', 1, { status: 502 });
-    const bad = await delivery.deliver(reply('k-502', false));
+    const bad = await delivery.deliver(reply(`k-502-${_name}`, false));
     expect(bad.ok ? null : bad.failure.kind).toBe('transient');
     expect(bad.ok ? null : bad.failure.message).toMatch(/^uncertain/);
     expect(toFailure({ code: 'slack_webapi_platform_error', data: { error: 'internal_error' } }).kind).toBe(

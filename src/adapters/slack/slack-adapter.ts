@@ -10,6 +10,7 @@ import { registerActions } from './actions.js';
 import { registerCommands } from './commands.js';
 import { SlackDelivery } from './delivery.js';
 import { registerEvents } from './events.js';
+import { slackFetch } from './fetch.js';
 import { type InboxOutcome, SlackInbox } from './inbox.js';
 import { ChannelPacer } from './pacer.js';
 import { SLACK_EVENTS_PATH } from './paths.js';
@@ -39,6 +40,7 @@ function boltLogger(logger: Logger): BoltLogger {
 async function whoAmI(s: SlackSettings, logger: Logger) {
   const client = new WebClient(s.botToken, {
     ...(s.apiUrl ? { slackApiUrl: s.apiUrl } : {}),
+    fetch: slackFetch(),
     retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2000 },
     logger: boltLogger(logger),
   });
@@ -86,6 +88,7 @@ export async function createSlackAdapter(s: SlackSettings, ctx: SlackAdapterCont
     // The outbox retries with backoff and honours Retry-After; the client must not sleep or retry itself.
     clientOptions: {
       ...(s.apiUrl ? { slackApiUrl: s.apiUrl } : {}),
+      fetch: slackFetch(),
       retryConfig: { retries: 0 },
       rejectRateLimitedCalls: true,
       timeout: 10_000,
@@ -139,7 +142,12 @@ export async function createSlackAdapter(s: SlackSettings, ctx: SlackAdapterCont
     delivery: new SlackDelivery(app.client, {
       teamUrl: me.url,
       pacer: new ChannelPacer(s.channelRate, 4),
-      urgentClient: new WebClient(s.botToken, { ...common.clientOptions, logger: common.logger }),
+      // Its own connections too, so a page never waits for one behind the card edits.
+      urgentClient: new WebClient(s.botToken, {
+        ...common.clientOptions,
+        fetch: slackFetch(),
+        logger: common.logger,
+      }),
     }),
     mount(http: HttpServer) {
       if (receiver) http.mount('/slack', receiver.requestListener);
