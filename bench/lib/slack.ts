@@ -1,6 +1,6 @@
 /** Driving Slack's side: a fake Web API in its own process, signed event posts, the bot as a process. */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -135,6 +135,7 @@ export function readyPort(child: ChildProcess, timeoutMs = 60_000): Promise<numb
     let ready = false;
     child.stdout?.on('data', (d: Buffer) => {
       if (ready) {
+        if (BOT_LOG) appendFileSync(BOT_LOG, d);
         // Keep draining the pipe; pass on what the bot warns about, so a failing figure says why.
         for (const line of d.toString().split('\n'))
           if (/"level":(40|50|60)/.test(line)) process.stderr.write(`bot: ${line.slice(0, 400)}\n`);
@@ -170,6 +171,7 @@ export function botEnv(db: { url: string | undefined; dataDir: string }, slackUr
     if (/^(SLACK_|DISCORD_|DATABASE_|TIERDESK_|LOG_LEVEL$|PORT$|HOST$)/.test(k)) delete env[k];
   // The default log level (info), as `npm start` runs.
   Object.assign(env, { PORT: '0', HOST: '127.0.0.1' });
+  if (BOT_LOG) env.LOG_LEVEL = 'debug';
   if (db.url) env.DATABASE_URL = db.url;
   else env.TIERDESK_DATA_DIR = db.dataDir;
   env.SLACK_INGRESS_JOURNAL = join(tmpdir(), `tierdesk-bench-${runId}-${++botsStarted}.journal`);
@@ -194,6 +196,18 @@ export function startNodeFlags(): string[] {
   return words.slice(words.indexOf('node') + 1, words.indexOf('bin/tierdesk.js'));
 }
 
+/**
+ * For finding where a figure's time goes (not for the figures themselves):
+ * TIERDESK_BENCH_BOT_LOG=<file> appends the bots' logs to the file, at debug level (each SLA tick
+ * and outbox round with its timings); TIERDESK_BENCH_BOT_PROFILE=<dir> writes a CPU profile of each
+ * bot there (`node --cpu-prof`, sampled every 200 µs).
+ */
+const BOT_LOG = process.env.TIERDESK_BENCH_BOT_LOG;
+function profileFlags(): string[] {
+  const dir = process.env.TIERDESK_BENCH_BOT_PROFILE;
+  return dir ? ['--cpu-prof', '--cpu-prof-interval', '200', `--cpu-prof-dir=${dir}`] : [];
+}
+
 /** `tierdesk start` (the real composition root) as a process of its own, with `npm start`'s Node flags. */
 export async function startBot(
   db: { url: string | undefined; dataDir: string },
@@ -201,7 +215,7 @@ export async function startBot(
 ): Promise<BotProcess> {
   const child = spawn(
     process.execPath,
-    [...startNodeFlags(), resolve(PACKAGE_ROOT, 'bin/tierdesk.js'), 'start'],
+    [...startNodeFlags(), ...profileFlags(), resolve(PACKAGE_ROOT, 'bin/tierdesk.js'), 'start'],
     {
       env: botEnv(db, slackUrl),
       stdio: ['ignore', 'pipe', 'pipe'],
