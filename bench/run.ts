@@ -77,19 +77,19 @@ const FIGURES = [
 ] as const;
 
 /** The figures `--only` names (all when absent); an unknown name is an error, not a silent skip. */
-function selectedFigures(only: string | undefined): typeof FIGURES {
+function selectedFigures(only: string | undefined): ReadonlyArray<(typeof FIGURES)[number]> {
   if (!only) return FIGURES;
   const names = only
     .split(',')
     .map((n) => n.trim())
     .filter(Boolean);
-  const known = FIGURES.map((f) => f[2]) as string[];
+  const known: string[] = FIGURES.map((f) => f[2]);
   const unknown = names.filter((n) => !known.includes(n));
   if (unknown.length > 0 || names.length === 0)
     throw new Error(
       `--only: unknown figure ${unknown.join(', ') || '(none given)'}; figures: ${known.join(', ')}`,
     );
-  return FIGURES.filter((f) => names.includes(f[2])) as unknown as typeof FIGURES;
+  return FIGURES.filter((f) => names.includes(f[2]));
 }
 
 const count = (n: number) => (n >= 1_000_000 ? `${n / 1_000_000}M` : n >= 1000 ? `${n / 1000}k` : String(n));

@@ -90,3 +90,21 @@ export async function loadRecipientBook(
     },
   };
 }
+
+/** Recipient books of one tick, by chain: shared by all its batches, so a flood loads each once. */
+export type RecipientBooks = Map<string, Promise<RecipientBook>>;
+
+/**
+ * The recipient book of a chain, loaded once per tick (rotations, overrides and identities are the
+ * same for every ticket of a chain at the tick's instant). A failed load is not kept.
+ */
+export function bookFor(uow: UnitOfWork, chain: EscalationChain, now: number, books: RecipientBooks) {
+  const key = JSON.stringify(chain);
+  let loading = books.get(key);
+  if (!loading) {
+    loading = loadRecipientBook(uow, chain, now);
+    books.set(key, loading);
+    loading.catch(() => books.delete(key));
+  }
+  return loading;
+}

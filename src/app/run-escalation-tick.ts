@@ -1,6 +1,5 @@
 import { evaluateEscalation, startEscalation, stopEscalation } from '../domain/escalation/evaluate.js';
 import type { EscalationAction, EscalationState } from '../domain/escalation/types.js';
-import type { EscalationChain } from '../domain/policy.js';
 import { isOpen, nextOpenInstant } from '../domain/sla/calendar.js';
 import type { ClockKind } from '../domain/sla/types.js';
 import { isActive, type TicketEvent } from '../domain/ticket.js';
@@ -8,7 +7,7 @@ import type { OutboundMessage } from '../ports/outbound.js';
 import type { EscalationRecord, TicketRecord, UnitOfWork } from '../ports/store.js';
 import { clockLine } from './card-view.js';
 import type { AppDeps } from './deps.js';
-import { loadRecipientBook, type RecipientBook } from './escalation-recipients.js';
+import { bookFor, type RecipientBook, type RecipientBooks } from './escalation-recipients.js';
 import { queueNotice } from './sla-consequences.js';
 import { cardMessage } from './ticket-change.js';
 
@@ -82,24 +81,6 @@ export interface EscalationStep {
   events: TicketEvent[];
   /** Pages (DMs), queue mentions and notices; no card refresh (the caller adds one). */
   messages: OutboundMessage[];
-}
-
-/** Recipient books of one tick, by chain: shared by all its batches, so a flood loads each once. */
-export type RecipientBooks = Map<string, Promise<RecipientBook>>;
-
-/**
- * The recipient book of a chain, loaded once per tick (rotations, overrides and identities are the
- * same for every ticket of a chain at the tick's instant). A failed load is not kept.
- */
-function bookFor(uow: UnitOfWork, chain: EscalationChain, now: number, books: RecipientBooks) {
-  const key = JSON.stringify(chain);
-  let loading = books.get(key);
-  if (!loading) {
-    loading = loadRecipientBook(uow, chain, now);
-    books.set(key, loading);
-    loading.catch(() => books.delete(key));
-  }
-  return loading;
 }
 
 /** Evaluates an escalation's state against the ticket's frozen chain; pure once the book is loaded. */

@@ -1,7 +1,8 @@
 import { evaluateSla } from '../domain/sla/evaluate.js';
 import type { UnitOfWork } from '../ports/store.js';
 import type { AppDeps } from './deps.js';
-import { type RecipientBooks, startEscalations } from './run-escalation-tick.js';
+import type { RecipientBooks } from './escalation-recipients.js';
+import { startEscalations } from './run-escalation-tick.js';
 import { slaNotices } from './sla-consequences.js';
 import { cardMessage, slaEvents } from './ticket-change.js';
 

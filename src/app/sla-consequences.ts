@@ -2,7 +2,7 @@ import { startEscalation } from '../domain/escalation/evaluate.js';
 import type { ClockKind, SlaAction } from '../domain/sla/types.js';
 import { isActive, type TicketEvent } from '../domain/ticket.js';
 import type { OutboundMessage } from '../ports/outbound.js';
-import type { EscalationRecord, TicketRecord, UnitOfWork } from '../ports/store.js';
+import type { TicketRecord, UnitOfWork } from '../ports/store.js';
 import { humanDuration } from './card-view.js';
 import { threadReply } from './outbound.js';
 import { formatInstant } from './wording.js';
@@ -110,15 +110,13 @@ export async function slaConsequences(
   t: TicketRecord,
   actions: SlaAction[],
   now: number,
-): Promise<{ events: TicketEvent[]; messages: OutboundMessage[]; started: EscalationRecord[] }> {
+): Promise<{ events: TicketEvent[]; messages: OutboundMessage[] }> {
   const { messages, triggers } = slaNotices(t, actions, now);
-  const started: EscalationRecord[] = [];
   const events: TicketEvent[] = [];
   for (const trigger of triggers) {
     const esc = await uow.escalations.start(t.id, startEscalation(trigger.clock, now), now);
     if (!esc) continue;
-    started.push(esc);
     events.push({ type: 'escalated', reason: trigger.reason, manual: false });
   }
-  return { events, messages, started };
+  return { events, messages };
 }

@@ -1,5 +1,6 @@
 import type { AppDeps } from '../app/deps.js';
-import { type RecipientBooks, runEscalationTick } from '../app/run-escalation-tick.js';
+import type { RecipientBooks } from '../app/escalation-recipients.js';
+import { runEscalationTick } from '../app/run-escalation-tick.js';
 import { runSlaTick } from '../app/run-sla-tick.js';
 
 const BATCH = 50;

@@ -1,8 +1,7 @@
 import type { FetchFunction } from '@slack/web-api';
+import { Agent, request } from 'undici';
 
 type FetchResponse = Awaited<ReturnType<FetchFunction>>;
-
-import { Agent, request } from 'undici';
 
 /**
  * The Web API client's transport: undici's `request` on a keep-alive pool, behind the small fetch
