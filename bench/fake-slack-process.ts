@@ -19,7 +19,8 @@ process.on('message', (m: { type: string }) => {
         text: String(c.args.text ?? ''),
         at: c.at,
       }))
-      .filter((p) => /^esc:\d+:l0:a1:dm:/.test(p.key));
+      // A first page alone (esc:12:l0:a1:dm:jun), or several in one DM (pages:12:l0:a1,13:l0:a1:dm:jun).
+      .filter((p) => /^(esc:\d+:l0:a1|pages:[\d:la,]+):dm:/.test(p.key));
     process.send?.({ type: 'pages', pages });
   }
   if (m.type === 'stop') void fake.close().then(() => process.exit(0));

@@ -5,58 +5,11 @@ import type { ClockKind } from '../domain/sla/types.js';
 import { isActive, type TicketEvent } from '../domain/ticket.js';
 import type { OutboundMessage } from '../ports/outbound.js';
 import type { EscalationRecord, TicketRecord, UnitOfWork } from '../ports/store.js';
-import { clockLine } from './card-view.js';
 import type { AppDeps } from './deps.js';
 import { bookFor, type RecipientBook, type RecipientBooks } from './escalation-recipients.js';
+import { type PageIntent, pageEntries } from './page-messages.js';
 import { queueNotice } from './sla-consequences.js';
 import { cardMessage } from './ticket-change.js';
-
-function pageText(t: TicketRecord, a: Extract<EscalationAction, { type: 'page' }>, now: number): string {
-  const sla = (['first_response', 'next_update', 'resolution'] as const)
-    .map((k) => clockLine(t, k, now))
-    .filter((c) => c && c.state === 'breached')
-    .map((c) => c!.text)
-    .join(', ');
-  const attempt = a.attempt > 1 ? ` (page ${a.attempt})` : '';
-  return `🚨 Page for ${a.levelName}${attempt}: #${t.id} ${t.policySnapshot.tierLabel} ${t.priority} ${t.domain} — ${t.subject}. ${sla || 'Escalated'}. Acknowledge with the button or /ticket ack #${t.id}.`;
-}
-
-/** Outbox messages of one page: a DM to each recipient (with Acknowledge) and a mention in the queue. */
-function pageMessages(
-  t: TicketRecord,
-  e: EscalationRecord,
-  a: Extract<EscalationAction, { type: 'page' }>,
-  book: RecipientBook,
-  now: number,
-) {
-  const prefer = t.card?.platform ?? t.origin.platform;
-  const base = `esc:${e.id}:l${a.level}:a${a.attempt}`;
-  const text = pageText(t, a, now);
-  const out: OutboundMessage[] = [];
-  const mentions: string[] = [];
-  for (const r of a.recipients) {
-    const account = book.accounts(r.person, prefer)[0];
-    if (!account) continue;
-    if (account.platform === prefer) mentions.push(account.userId);
-    out.push({
-      key: `${base}:dm:${r.person}`,
-      platform: account.platform,
-      // Pages are urgent: they wait neither for other tickets' pages nor for this ticket's channel
-      // notices and card edits (another channel); only repeats of one page to one person keep order.
-      orderingKey: `page:${r.person}:${t.id}`,
-      priority: 'urgent',
-      body: {
-        kind: 'direct_message',
-        userId: account.userId,
-        text,
-        ticketId: t.id,
-        actions: ['acknowledge'],
-      },
-    });
-  }
-  if (a.notifyQueue) out.push(...queueNotice(t, `${base}:queue`, text, mentions));
-  return out;
-}
 
 function eventOf(a: EscalationAction): TicketEvent {
   switch (a.type) {
@@ -79,7 +32,9 @@ function eventOf(a: EscalationAction): TicketEvent {
 
 export interface EscalationStep {
   events: TicketEvent[];
-  /** Pages (DMs), queue mentions and notices; no card refresh (the caller adds one). */
+  /** The pages decided; their messages are built for the whole batch (pageEntries). */
+  pages: PageIntent[];
+  /** Other notices (the chain ran out); no card refresh (the caller adds one). */
   messages: OutboundMessage[];
 }
 
@@ -100,33 +55,31 @@ function decide(t: TicketRecord, state: EscalationState, now: number, book: Reci
   );
 }
 
-/** The events and messages of a decided step of escalation `e`. */
+/** The events, pages and notices of a decided step of escalation `e`. */
 function stepOutputs(
   t: TicketRecord,
   e: EscalationRecord,
   actions: EscalationAction[],
   book: RecipientBook,
-  now: number,
 ): EscalationStep {
-  const messages = actions.flatMap((a) =>
-    a.type === 'page'
-      ? pageMessages(t, e, a, book, now)
-      : a.type === 'exhausted'
-        ? queueNotice(
-            t,
-            `esc:${e.id}:exhausted`,
-            `⛔ #${t.id}: the escalation chain ran out without an acknowledgement.`,
-          )
-        : [],
-  );
-  return { events: actions.map(eventOf), messages };
+  const pages: PageIntent[] = [];
+  const messages: OutboundMessage[] = [];
+  for (const a of actions) {
+    if (a.type === 'page') pages.push({ ticket: t, escalation: e, action: a, book });
+    if (a.type === 'exhausted')
+      messages.push(
+        ...queueNotice(
+          t,
+          `esc:${e.id}:exhausted`,
+          `⛔ #${t.id}: the escalation chain ran out without an acknowledgement.`,
+        ),
+      );
+  }
+  return { events: actions.map(eventOf), pages, messages };
 }
 
-/**
- * Evaluates one escalation of an active ticket and saves its new state; returns the events and
- * messages its actions lead to, for the caller to write with its own (one insert each).
- */
-export async function evaluateEscalationStep(
+/** Evaluates one escalation of an active ticket and saves its new state; returns what it led to. */
+async function evaluateEscalationStep(
   uow: UnitOfWork,
   e: EscalationRecord,
   t: TicketRecord,
@@ -136,7 +89,7 @@ export async function evaluateEscalationStep(
   const book = await bookFor(uow, t.policySnapshot.chain, now, books);
   const d = decide(t, e.state, now, book);
   await uow.escalations.save(e.id, d.state, now);
-  return stepOutputs(t, e, d.actions, book, now);
+  return stepOutputs(t, e, d.actions, book);
 }
 
 /**
@@ -165,40 +118,39 @@ export async function startEscalations(
   for (const f of firsts) {
     const e = started.get(f.ticket.id);
     if (!e) continue;
-    const step = stepOutputs(f.ticket, e, f.d.actions, f.book, now);
+    const step = stepOutputs(f.ticket, e, f.d.actions, f.book);
     out.set(f.ticket.id, {
+      ...step,
       events: [{ type: 'escalated', reason: f.reason, manual: false }, ...step.events],
-      messages: step.messages,
     });
   }
   return out;
 }
 
-/** Evaluates one escalation and carries out its actions, in the caller's transaction. */
-export async function stepEscalation(
+/**
+ * Evaluates one escalation: stops it if its ticket is no longer active, otherwise saves its new
+ * state and returns the ticket and step (null when nothing happened).
+ */
+async function stepEscalation(
   uow: UnitOfWork,
   e: EscalationRecord,
   now: number,
   books: RecipientBooks,
-): Promise<void> {
+): Promise<{ e: EscalationRecord; ticket: TicketRecord; step: EscalationStep } | null> {
   const t = await uow.tickets.get(e.ticketId);
   if (!t || !isActive(t.status)) {
     if (e.state.status === 'active') await uow.escalations.save(e.id, stopEscalation(e.state, now), now);
-    return;
+    return null;
   }
   const step = await evaluateEscalationStep(uow, e, t, now, books);
-  if (step.events.length === 0) return;
-  await uow.events.append(t.id, step.events, now, null);
-  // The ticket row is only read: use cases lock ticket then escalation, so locking the ticket here
-  // (after the escalation) could deadlock, and writing it could undo a concurrent claim. The card is
-  // rendered from the ticket as it is at delivery, so a refresh needs no ticket change.
-  await uow.outbox.enqueue([...step.messages, ...cardMessage(t, `esc:${e.id}:${now}`)], t.id, now);
+  return step.events.length > 0 ? { e, ticket: t, step } : null;
 }
 
 /**
  * One batch of the escalation tick: due escalations (locked, SKIP LOCKED), evaluated against the
  * chain frozen on their ticket; pages become outbox messages in the same transaction, so a crash
- * never loses or doubles one. Returns how many escalations it looked at.
+ * never loses or doubles one. The batch's pages to one person share a message (pageEntries).
+ * Returns how many escalations it looked at.
  */
 export async function runEscalationTick(
   deps: AppDeps,
@@ -209,7 +161,32 @@ export async function runEscalationTick(
   return deps.store.transaction(async (uow) => {
     const due = await uow.escalations.claimDue(now, limit);
     // Independent escalations run concurrently, so their queries pipeline on the connection.
-    await Promise.all(due.map((e) => stepEscalation(uow, e, now, books)));
+    const stepped = (await Promise.all(due.map((e) => stepEscalation(uow, e, now, books)))).filter(
+      (s) => s !== null,
+    );
+    if (stepped.length === 0) return due.length;
+    // The ticket row is only read: use cases lock ticket then escalation, so locking the ticket here
+    // (after the escalation) could deadlock, and writing it could undo a concurrent claim. The card is
+    // rendered from the ticket as it is at delivery, so a refresh needs no ticket change.
+    await Promise.all([
+      uow.events.appendMany(
+        stepped.map(({ ticket, step }) => ({ ticketId: ticket.id, events: step.events, actorId: null })),
+        now,
+      ),
+      uow.outbox.enqueueMany(
+        [
+          ...stepped.map(({ e, ticket, step }) => ({
+            ticketId: ticket.id,
+            messages: [...step.messages, ...cardMessage(ticket, `esc:${e.id}:${now}`)],
+          })),
+          ...pageEntries(
+            stepped.flatMap((s) => s.step.pages),
+            now,
+          ),
+        ],
+        now,
+      ),
+    ]);
     return due.length;
   });
 }

@@ -2,6 +2,7 @@ import { evaluateSla } from '../domain/sla/evaluate.js';
 import type { UnitOfWork } from '../ports/store.js';
 import type { AppDeps } from './deps.js';
 import type { RecipientBooks } from './escalation-recipients.js';
+import { pageEntries } from './page-messages.js';
 import { startEscalations } from './run-escalation-tick.js';
 import { slaNotices } from './sla-consequences.js';
 import { cardMessage, slaEvents } from './ticket-change.js';
@@ -50,18 +51,22 @@ export async function runSlaTick(
     const writes = saved.map((t, i) => {
       const actions = evaluations[i]!.actions;
       const step = steps.get(t.id);
-      const paging = step?.messages ?? [];
       // The page's mention in the queue says the clock breached: the separate breach notice would repeat it.
-      const queueHeard = paging.some((m) => m.key.endsWith(':queue'));
+      const queueHeard = t.card !== null && (step?.pages ?? []).some((p) => p.action.notifyQueue);
       const told = queueHeard
         ? notices[i]!.messages.filter((m) => !BREACH_NOTICE.test(m.key))
         : notices[i]!.messages;
       return {
         ticketId: t.id,
         events: [...slaEvents(actions), ...(step?.events ?? [])],
-        messages: [...told, ...paging, ...(actions.length > 0 ? cardMessage(t) : [])],
+        messages: [...told, ...(step?.messages ?? []), ...(actions.length > 0 ? cardMessage(t) : [])],
       };
     });
+    // A flood's pages to one person share a DM, and its mentions in one queue share a message.
+    const pages = pageEntries(
+      [...steps.values()].flatMap((s) => s.pages),
+      now,
+    );
     // The batch's events and outbox messages: one statement each (two for the outbox: cards are
     // coalesced with any refresh already waiting), not one per ticket.
     await Promise.all([
@@ -70,7 +75,7 @@ export async function runSlaTick(
         now,
       ),
       uow.outbox.enqueueMany(
-        writes.map((w) => ({ ticketId: w.ticketId, messages: w.messages })),
+        [...writes.map((w) => ({ ticketId: w.ticketId, messages: w.messages })), ...pages],
         now,
       ),
     ]);

@@ -20,13 +20,18 @@ export type OutboundBody =
       ticketId: number | null;
       inCardThread: boolean;
     }
-  /** A direct message; `acknowledge` adds an Acknowledge button for an escalation page. */
+  /**
+   * A direct message; `acknowledge` adds an Acknowledge button for an escalation page. Several
+   * pages at once (a flood) share one message: `pages` lists them, one Acknowledge button each,
+   * `text` is all of it as plain text, and `ticketId` is null.
+   */
   | {
       kind: 'direct_message';
       userId: string;
       text: string;
       ticketId: number | null;
       actions: Array<'acknowledge'>;
+      pages?: Array<{ ticketId: number; text: string }>;
     };
 
 export interface OutboundMessage {

@@ -197,11 +197,33 @@ describe(`SLA tick and escalation (${TEST_DB_KIND})`, () => {
     expect(timeline.map((t) => [Number(t.ticket), t.types])).toEqual(
       tickets.map((t) => [t.id, ['escalated', 'page_sent']]),
     );
-    // Each breach pages jun once, under its own escalation; the manual one paged when it started.
-    const keys = (await pages()).map((p) => p.key);
-    expect(keys).toHaveLength(7);
-    expect(new Set(keys).size).toBe(7);
-    expect(keys.every((k) => /^esc:\d+:l0:a1:dm:jun$/.test(k))).toBe(true);
+    // The manual escalation paged jun when it started, alone; the six breaches page him together:
+    // one DM listing each ticket under its own escalation, with an Acknowledge for each.
+    const dms = await app.rows<{
+      key: string;
+      ticket: string | null;
+      pages: Array<{ ticketId: number }> | null;
+    }>(
+      "select idempotency_key as key, payload->>'ticketId' as ticket, payload->'pages' as pages from outbox where payload->>'kind' = 'direct_message' order by id",
+    );
+    expect(dms).toHaveLength(2);
+    expect(dms[0]!.key).toMatch(/^esc:\d+:l0:a1:dm:jun$/);
+    expect(Number(dms[0]!.ticket)).toBe(manual.id);
+    expect(dms[1]!.key).toMatch(/^pages:(\d+:l0:a1,){5}\d+:l0:a1:dm:jun$/);
+    expect(dms[1]!.ticket).toBeNull();
+    expect(dms[1]!.pages!.map((p) => p.ticketId)).toEqual(
+      tickets.filter((t) => t.id !== manual.id).map((t) => t.id),
+    );
+    // The queue hears the six pages in one message too, mentioning jun once, and no breach notice
+    // of theirs; the hand-escalated ticket (no page now) gets its breach notice.
+    const queue = await app.rows<{ text: string; mentions: string[] }>(
+      `select payload->>'text' as text, payload->'mentions' as mentions from outbox
+       where payload->>'kind' = 'channel_message' and created_at = to_timestamp(${(T0 + 15 * 60_000) / 1000})
+       order by id`,
+    );
+    expect(queue.map((q) => q.text.split('\n').length)).toEqual([1, 7]);
+    expect(queue[0]!.text).toMatch(new RegExp(`^🚨 #${manual.id} .*first response breached`));
+    expect(queue[1]!.mentions).toEqual(['U0JUN00001']);
     // The tick's escalation events say why: the breach, not a second manual escalation.
     const reasons = await app.rows<{ reason: string }>(
       "select data->>'reason' as reason from ticket_events where type = 'escalated' order by ticket_id",
@@ -211,7 +233,44 @@ describe(`SLA tick and escalation (${TEST_DB_KIND})`, () => {
       ...Array(6).fill('first response breached'),
     ]);
     await at(15); // the same instant again: nothing doubles
-    expect(await pages()).toHaveLength(7);
+    expect(await pages()).toHaveLength(2);
+  });
+
+  it('a flood pages one person ten tickets to a DM, at the breach and at each repeat', async () => {
+    app.clock.set(T0);
+    const tickets = [];
+    for (let i = 0; i < 12; i++) tickets.push(await openP1(`Production down: outage number ${i}`));
+    await at(7.5);
+    await at(11.25);
+    await at(15); // twelve breaches in one tick
+    await at(25); // no acknowledgement: the escalation tick repeats all twelve pages
+    const dms = await app.rows<{
+      key: string;
+      user: string;
+      pages: Array<{ ticketId: number; text: string }> | null;
+    }>(
+      "select idempotency_key as key, payload->>'userId' as user, payload->'pages' as pages from outbox where payload->>'kind' = 'direct_message' order by id",
+    );
+    expect(dms.map((d) => [d.user, d.pages?.length ?? 1])).toEqual([
+      ['U0JUN00001', 10],
+      ['U0JUN00001', 2],
+      ['U0JUN00001', 10],
+      ['U0JUN00001', 2],
+    ]);
+    const paged = (n: number) => dms.slice(n, n + 2).flatMap((d) => d.pages!.map((p) => p.ticketId));
+    expect(paged(0).sort((a, b) => a - b)).toEqual(tickets.map((t) => t.id));
+    expect(paged(2).sort((a, b) => a - b)).toEqual(tickets.map((t) => t.id));
+    expect(
+      dms.slice(2).every((d) => d.pages!.every((p) => p.text.endsWith('(Primary on-call, page 2)'))),
+    ).toBe(true);
+    expect(new Set(dms.map((d) => d.key)).size).toBe(4);
+    // Every ticket's timeline has its own pages.
+    const sent = await app.rows<{ n: number }>(
+      "select count(*)::int as n from ticket_events where type = 'page_sent' group by ticket_id",
+    );
+    expect(sent.map((r) => r.n)).toEqual(Array(12).fill(2));
+    await at(25); // the same instant again: nothing doubles
+    expect(await pages()).toHaveLength(4);
   });
 
   it('a starter ticket pages its lead only in office hours and never an on-call rotation', async () => {

@@ -71,4 +71,53 @@ describe(`escalation through Slack (${TEST_DB_KIND})`, () => {
       ).toBe(true),
     );
   });
+
+  it('tickets breaching in one tick page jun in one DM, with an Acknowledge each, and one queue message', async () => {
+    const before = dmTexts('U0JUN00001').length;
+    for (const n of [1, 2, 3])
+      await bot.event(inesWrites(bot.fake, `Production down: outage in region ${n}`));
+    await eventually(async () => expect(await bot.app.rows('select id from tickets')).toHaveLength(4));
+    await bot.drained();
+    await advance(16); // all three first responses breach in the same tick
+    await eventually(() => expect(dmTexts('U0JUN00001')).toHaveLength(before + 1));
+    const page = dmTexts('U0JUN00001').at(-1)!;
+    const text = page.message.text ?? '';
+    expect(text).toMatch(/^🚨 3 pages at once\./);
+    expect(
+      text
+        .split('\n')
+        .slice(1)
+        .map((l) => Number(/^#(\d+) Enterprise P1 /.exec(l)?.[1]))
+        .sort(),
+    ).toEqual([2, 3, 4]);
+    const buttons = (
+      page.message.blocks as Array<{ accessory?: { action_id: string; value: string } }>
+    ).flatMap((b) => (b.accessory ? [[b.accessory.action_id, b.accessory.value]] : []));
+    expect(buttons.sort()).toEqual([
+      [ACTION_IDS.acknowledge, '2'],
+      [ACTION_IDS.acknowledge, '3'],
+      [ACTION_IDS.acknowledge, '4'],
+    ]);
+    await eventually(() =>
+      expect(
+        bot.fake
+          .posted('C0FRONTLN1')
+          .filter((p) => /^<@U0JUN00001> 🚨 3 pages at once/.test(p.message.text ?? '')),
+      ).toHaveLength(1),
+    );
+
+    // Acknowledging one of them stops that ticket's chain only.
+    const click = await bot.click('U0JUN00001', { action_id: ACTION_IDS.acknowledge, value: '3' });
+    expect(click.status).toBe(200);
+    await eventually(async () => {
+      const rows = await bot.app.rows<{ ticket: number; status: string }>(
+        'select ticket_id as ticket, status from escalations where ticket_id > 1 order by ticket_id',
+      );
+      expect(rows.map((r) => [Number(r.ticket), r.status])).toEqual([
+        [2, 'active'],
+        [3, 'acknowledged'],
+        [4, 'active'],
+      ]);
+    });
+  });
 });

@@ -104,14 +104,28 @@ export async function seedDueTickets(opts: {
   }
 }
 
-const PAGE_KEY = /^esc:\d+:l\d+:a\d+:dm:/;
+/** A page alone (`esc:12:l0:a1:dm:jun`) or several in one DM (`pages:12:l0:a1,13:l0:a1:dm:jun`). */
+const PAGE_KEY = /^(esc:\d+:l\d+:a\d+|pages:\d+:l\d+:a\d+(,\d+:l\d+:a\d+)+):dm:/;
 
-/** Outbox keys of the pages (DMs) that reached the fake Slack, from the message metadata. */
-export function deliveredPageKeys(fake: FakeSlack): string[] {
+/** Outbox keys of the page DMs that reached the fake Slack, from the message metadata. */
+export function deliveredPageMessages(fake: FakeSlack): string[] {
   return fake
     .posted()
     .map((p) => String((p.message.metadata?.event_payload as { key?: string } | undefined)?.key ?? ''))
     .filter((k) => PAGE_KEY.test(k));
+}
+
+/** The pages that reached the fake Slack, one key per ticket's page (`esc:12:l0:a1:dm:jun`), however they were grouped. */
+export function deliveredPageKeys(fake: FakeSlack): string[] {
+  return deliveredPageMessages(fake).flatMap((k) => {
+    if (k.startsWith('esc:')) return [k];
+    const dm = k.indexOf(':dm:');
+    const person = k.slice(dm + ':dm:'.length);
+    return k
+      .slice('pages:'.length, dm)
+      .split(',')
+      .map((step) => `esc:${step}:dm:${person}`);
+  });
 }
 
 /** Whether a Web API call posts a page (a DM carrying an escalation outbox key). */

@@ -124,24 +124,26 @@ export function renderText(text: string, mentions: string[] = []) {
   };
 }
 
-/** A direct message; a page gets an Acknowledge button. */
+/** A direct message; a page gets an Acknowledge button, several pages one each (five to a row). */
 export function renderDirectMessage(body: Extract<OutboundBody, { kind: 'direct_message' }>) {
   const base = renderText(body.text);
-  if (!body.actions.includes('acknowledge') || body.ticketId === null) return base;
-  return {
-    ...base,
-    components: [
-      {
-        type: 1,
-        components: [
-          {
-            type: 2,
-            style: 1,
-            label: 'Acknowledge',
-            custom_id: `${CUSTOM_IDS.acknowledge}:${body.ticketId}`,
-          },
-        ],
-      },
-    ],
-  };
+  if (!body.actions.includes('acknowledge')) return base;
+  const acks = body.pages?.length
+    ? body.pages.map((p) => ({ ticketId: p.ticketId, label: `Acknowledge #${p.ticketId}` }))
+    : body.ticketId !== null
+      ? [{ ticketId: body.ticketId, label: 'Acknowledge' }]
+      : [];
+  if (acks.length === 0) return base;
+  const rows: Array<{ type: 1; components: object[] }> = [];
+  for (let i = 0; i < Math.min(acks.length, 25); i += 5)
+    rows.push({
+      type: 1,
+      components: acks.slice(i, i + 5).map((a) => ({
+        type: 2,
+        style: 1,
+        label: a.label,
+        custom_id: `${CUSTOM_IDS.acknowledge}:${a.ticketId}`,
+      })),
+    });
+  return { ...base, components: rows };
 }

@@ -67,7 +67,7 @@ export class SandboxDelivery implements ChatDelivery {
           channel: dmChannel(b.userId),
           threadId: null,
           text: b.text,
-          payload: b.actions.length ? { actions: b.actions } : null,
+          payload: b.actions.length ? { actions: b.actions, ...(b.pages ? { pages: b.pages } : {}) } : null,
           ticketId: b.ticketId,
         });
       case 'ticket_card': {

@@ -60,6 +60,7 @@ export interface SectionBlock {
   type: 'section';
   text?: MrkdwnText;
   fields?: MrkdwnText[];
+  accessory?: ButtonElement;
 }
 
 export interface ContextBlock {

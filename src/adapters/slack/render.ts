@@ -4,6 +4,7 @@ import {
   type ActionsBlock,
   button,
   clampBlocks,
+  mrkdwn,
   type SlackBlock,
   section,
 } from './render-blocks.js';
@@ -53,9 +54,26 @@ export function renderChannelMessage(
   return { text: prefix ? `${prefix} ${text}` : text };
 }
 
-/** A direct message; an escalation page gets an Acknowledge button carrying the ticket id. */
+/**
+ * A direct message; an escalation page gets an Acknowledge button carrying the ticket id. Several
+ * pages in one message are a section each, with the ticket's own Acknowledge beside it.
+ */
 export function renderDirectMessage(body: DirectMessageBody): { text: string; blocks: SlackBlock[] } {
   const text = fitText(body.text.trim() || EMPTY, SLACK_LIMITS.sectionText);
+  if (body.pages && body.pages.length > 0) {
+    const [intro = EMPTY] = text.split('\n');
+    const blocks: SlackBlock[] = [section(intro)];
+    for (const p of body.pages)
+      blocks.push({
+        type: 'section',
+        text: mrkdwn(fitText(p.text, SLACK_LIMITS.sectionText)),
+        accessory: button(ACTION_IDS.acknowledge, `Acknowledge #${p.ticketId}`, p.ticketId, 'primary'),
+      });
+    return {
+      text: fitText(body.text.trim() || EMPTY, SLACK_LIMITS.messageText),
+      blocks: clampBlocks(blocks),
+    };
+  }
   const blocks: SlackBlock[] = [section(text)];
   if (body.ticketId !== null && body.actions.includes('acknowledge')) {
     const actions: ActionsBlock = {

@@ -482,6 +482,33 @@ describe('renderDirectMessage', () => {
     const { blocks } = renderDirectMessage({ ...page, text: 'page '.repeat(2000) });
     expectWithinLimits(blocks);
   });
+
+  it('gives each of several pages in one DM its own section and Acknowledge button', () => {
+    const pages = [42, 43, 44].map((id) => ({ ticketId: id, text: `#${id} Enterprise P1 <db> down` }));
+    const body = {
+      ...page,
+      ticketId: null,
+      text: ['🚨 3 pages at once.', ...pages.map((p) => p.text)].join('\n'),
+      pages,
+    };
+    const { text, blocks } = renderDirectMessage(body);
+    expect(text.split('\n')).toHaveLength(4);
+    expect(blocksOf(blocks)).toEqual([
+      { type: 'section', text: { type: 'mrkdwn', text: '🚨 3 pages at once.' } },
+      ...[42, 43, 44].map((id) => ({
+        type: 'section',
+        text: { type: 'mrkdwn', text: `#${id} Enterprise P1 &lt;db&gt; down` },
+        accessory: {
+          type: 'button',
+          action_id: ACTION_IDS.acknowledge,
+          text: { type: 'plain_text', text: `Acknowledge #${id}`, emoji: true },
+          value: String(id),
+          style: 'primary',
+        },
+      })),
+    ]);
+    expectWithinLimits(blocks);
+  });
 });
 
 describe('ticketIdFromBlockId', () => {

@@ -85,11 +85,18 @@ function messageView(m: Message, inThread: boolean): HTMLElement {
     const mentions = (m.payload?.mentions ?? []).map((u) => `@${personName(u)}`).join(' ');
     el.append(h('div', { class: 'text' }, mentions ? `${mentions} ${m.text}` : m.text));
   }
-  if (m.payload?.actions?.includes('acknowledge') && m.ticketId !== null) {
-    const ticketId = m.ticketId;
-    const b = h('button', { type: 'button', class: 'primary', 'data-action': 'acknowledge' }, 'Acknowledge');
-    b.addEventListener('click', () => void act('acknowledge', ticketId, '', m.channel));
-    el.append(h('div', { class: 'actions' }, b));
+  if (m.payload?.actions?.includes('acknowledge')) {
+    const acks = m.payload.pages?.length
+      ? m.payload.pages.map((p) => ({ ticketId: p.ticketId, label: `Acknowledge #${p.ticketId}` }))
+      : m.ticketId !== null
+        ? [{ ticketId: m.ticketId, label: 'Acknowledge' }]
+        : [];
+    const buttons = acks.map(({ ticketId, label }) => {
+      const b = h('button', { type: 'button', class: 'primary', 'data-action': 'acknowledge' }, label);
+      b.addEventListener('click', () => void act('acknowledge', ticketId, '', m.channel));
+      return b;
+    });
+    if (buttons.length > 0) el.append(h('div', { class: 'actions' }, ...buttons));
   }
   if (!inThread) {
     const replies = [...messages.values()].filter((r) => r.threadId === m.id).length;

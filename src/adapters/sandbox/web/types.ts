@@ -40,7 +40,13 @@ export interface Message {
   threadId: number | null;
   author: string;
   text: string;
-  payload: { card?: Card; actions?: string[]; mentions?: string[] } | null;
+  payload: {
+    card?: Card;
+    actions?: string[];
+    mentions?: string[];
+    /** Several pages in one DM: an Acknowledge button each. */
+    pages?: Array<{ ticketId: number; text: string }>;
+  } | null;
   ticketId: number | null;
   createdAt: number;
   editedAt: number | null;
