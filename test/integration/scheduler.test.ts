@@ -5,11 +5,26 @@ import { openTicket } from '../../src/app/open-ticket.js';
 import { Scheduler } from '../../src/jobs/scheduler.js';
 import { useTestApp } from '../support/app.js';
 import { TEST_DB_KIND } from '../support/database.js';
+import { eventually } from '../support/eventually.js';
 
 const app = useTestApp();
 
 const T0 = Date.parse('2026-03-02T15:00:00Z'); // Mon 10:00 New York: jun is on call
 const priya: ActorRef = { platform: 'slack', externalId: 'U0PRIYA001' };
+
+async function openP1(n: number) {
+  const r = await openTicket(app.deps, {
+    platform: 'slack',
+    channelId: 'C0NORTHWND',
+    messageId: `C0NORTHWND:1772463600.00000${n}`,
+    threadRef: `1772463600.00000${n}`,
+    author: { externalId: 'U0INESNW01', displayName: 'Inés', workspaceId: 'T0NORTHWND', external: true },
+    text: `Production down: payments api outage ${n}`,
+    trigger: 'message',
+  });
+  if (!r.ok || r.value.status !== 'opened') throw new Error('not opened');
+  return r.value.ticket;
+}
 
 const pages = async () =>
   app.rows<{ user: string }>(
@@ -47,6 +62,29 @@ describe(`scheduler, woken by a change (${TEST_DB_KIND})`, () => {
       await scheduler.tick(true);
       expect((await pages()).length).toBeGreaterThan(0);
       expect(worked.length).toBeGreaterThan(0);
+    } finally {
+      await scheduler.stop();
+    }
+  });
+
+  it('after a tick that worked, waits its minimum gap before the next; work due meanwhile runs then', async () => {
+    app.clock.set(T0);
+    const [a, b] = [await openP1(1), await openP1(2)];
+    const scheduler = new Scheduler(app.deps, [], () => {}, 400);
+    try {
+      expect((await escalateTicket(app.deps, { actor: priya, ticketId: a.id, reason: 'exec' })).ok).toBe(
+        true,
+      );
+      await scheduler.tick(true); // due now: runs, and pages a's on-call
+      expect(await pages()).toHaveLength(1);
+      expect((await escalateTicket(app.deps, { actor: priya, ticketId: b.id, reason: 'exec' })).ok).toBe(
+        true,
+      );
+      const asked = performance.now();
+      await scheduler.tick(true); // due now too, but within the gap: only re-arms the timer
+      expect(await pages()).toHaveLength(1);
+      await eventually(async () => expect(await pages()).toHaveLength(2), 5_000);
+      expect(performance.now() - asked).toBeGreaterThan(200);
     } finally {
       await scheduler.stop();
     }
