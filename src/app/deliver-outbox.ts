@@ -13,6 +13,12 @@ export interface DeliveryOptions {
   maxAttempts: number;
   /** Cap of the exponential backoff (ms). */
   maxBackoffMs: number;
+  /**
+   * Calls in flight at once per round (default 16). A round of 200 card edits sent all at once
+   * queued every page behind them at the platform and on the event loop; 16 keep a platform as
+   * busy as 200 do, and a page of the other lane waits for 16 calls at most.
+   */
+  concurrency?: number;
 }
 
 /** The lease outlives the adapters' call timeout (10 s), so a live worker never loses its message. */
@@ -39,6 +45,23 @@ export function retryDelay(
   if (failure.kind === 'rate_limited') return Math.max(failure.retryAfterMs, 1000);
   const base = Math.min(1000 * 2 ** Math.max(0, attempts - 1), opts.maxBackoffMs);
   return Math.round(base * (0.8 + 0.4 * random()));
+}
+
+const DEFAULT_CONCURRENCY = 16;
+
+/** `fn` over `items` with at most `limit` calls running at once; results in the items' order. */
+export async function inParallel<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) results[i] = await fn(items[i]!, i);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
 }
 
 /**
@@ -121,14 +144,12 @@ export async function deliverDue(
   // Pages and replies go out at once; card edits first need their views built (concurrently).
   const cards = cardViews(deps, claimed);
   const requests: DeliveryRequest[] = [];
-  const outcomes = await Promise.all(
-    claimed.map(async (m, i) => {
-      const card = m.body.kind === 'ticket_card' ? ((await cards).get(m.body.ticketId) ?? null) : null;
-      const req: DeliveryRequest = { key: m.key, body: m.body, card, uncertain: m.uncertain };
-      requests[i] = req;
-      return attempt(deps, deliveries.get(m.platform)!, req, m);
-    }),
-  );
+  const outcomes = await inParallel(claimed, opts.concurrency ?? DEFAULT_CONCURRENCY, async (m, i) => {
+    const card = m.body.kind === 'ticket_card' ? ((await cards).get(m.body.ticketId) ?? null) : null;
+    const req: DeliveryRequest = { key: m.key, body: m.body, card, uncertain: m.uncertain };
+    requests[i] = req;
+    return attempt(deps, deliveries.get(m.platform)!, req, m);
+  });
   const t2 = performance.now();
   const now = deps.clock.now();
   await deps.store.transaction(async (uow) => {
