@@ -124,6 +124,8 @@ export interface BotProcess {
   endpoint: URL;
   /** Resident set size now, from /proc (bytes). */
   rss(): number;
+  /** Resolves once the bot has used under 5% of a core for 250 ms (its work drained), or after 15 s. */
+  idle(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -228,6 +230,7 @@ export async function startBot(
     child,
     endpoint: new URL(`http://127.0.0.1:${port}/slack/events`),
     rss: () => rssOf(child.pid!),
+    idle: () => untilIdle(child.pid!),
     stop: () =>
       new Promise((r) => {
         if (child.exitCode !== null) return r();
@@ -242,4 +245,23 @@ export function rssOf(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return kb * 1024;
+}
+
+/** CPU time the process has used (all its threads), from /proc (ms). */
+function cpuMsOf(pid: number): number {
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // USER_HZ is 100 on Linux
+}
+
+async function untilIdle(pid: number, maxMs = 15_000): Promise<void> {
+  const until = performance.now() + maxMs;
+  let before = cpuMsOf(pid);
+  while (performance.now() < until) {
+    await new Promise((r) => setTimeout(r, 250));
+    const now = cpuMsOf(pid);
+    if (now - before < 12.5) return;
+    before = now;
+  }
 }
