@@ -171,7 +171,8 @@ function queueMessages(group: QueueMention[], now: number): OutboundMessage[] {
 export function pageMessages(pages: PageIntent[], now: number): OutboundMessage[] {
   const dms: Dm[] = [];
   const mentions: QueueMention[] = [];
-  for (const page of pages) {
+  // In ticket order, whatever order the batch found them in: the oldest ticket first in each DM.
+  for (const page of [...pages].sort((a, b) => a.ticket.id - b.ticket.id)) {
     const t = page.ticket;
     const prefer = t.card?.platform ?? t.origin.platform;
     const inQueue: string[] = [];
