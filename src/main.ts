@@ -46,6 +46,7 @@ export async function start(env: Env): Promise<number> {
     url: env.DATABASE_URL,
     dataDir: env.TIERDESK_DATA_DIR,
     poolSize: env.DATABASE_POOL_SIZE,
+    prepare: env.DATABASE_PREPARE,
   });
   await database.migrate(MIGRATIONS_DIR);
   const slack = slackSettings(env);

@@ -50,7 +50,9 @@ export async function createBenchDatabase(
     u.pathname = `/${dbName}`;
     url = u.toString();
   }
-  const open = (poolSize = DEFAULT_POOL) => openDatabase({ url, dataDir, poolSize });
+  // DATABASE_PREPARE=false runs the figures without prepared statements, as the bot would run.
+  const prepare = process.env.DATABASE_PREPARE !== 'false';
+  const open = (poolSize = DEFAULT_POOL) => openDatabase({ url, dataDir, poolSize, prepare });
   const database = await open(2);
   await database.migrate(MIGRATIONS_DIR);
   const deps = appDeps(database, policy, { now: () => Date.now() });

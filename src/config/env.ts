@@ -94,6 +94,10 @@ const baseEnvSchema = z.object({
     .transform(Number)
     .pipe(z.number().min(1).max(200))
     .default(10),
+  DATABASE_PREPARE: z
+    .enum(['true', 'false'], { message: 'true or false' })
+    .transform((v) => v === 'true')
+    .default(true),
 });
 
 /** Settings that only make sense together. */

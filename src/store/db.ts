@@ -27,18 +27,60 @@ export interface DatabaseOptions {
   /** PGlite data folder; `memory://` keeps it in memory (tests). */
   dataDir?: string | undefined;
   poolSize?: number | undefined;
+  /** PostgreSQL: named prepared statements (default true); false behind a pooler that cannot keep them. */
+  prepare?: boolean | undefined;
 }
 
 /** Arbitrary constant: the advisory lock that serialises migrations of several replicas. */
 const MIGRATION_LOCK = 727_274_001;
 
-function openPostgres(url: string, poolSize: number): Database {
+type Sql = ReturnType<typeof postgres>;
+
+/**
+ * The client drizzle sees: every statement a named prepared statement, cached per connection by
+ * its text. Drizzle asks postgres.js for unnamed statements unless a query is given a name, and
+ * postgres.js then sends each statement with parameters in two round trips (Parse and Describe,
+ * wait, then Bind and Execute), with PostgreSQL parsing and planning it every time. Prepared, a
+ * statement after its first use on a connection is one round trip and no parse. Transactions and
+ * savepoints hand out the same kind of client. A statement with more than PREPARE_MAX_PARAMS
+ * parameters stays unnamed: those are the `IN (…)` lists and multi-row inserts whose text changes
+ * with their length, and each length would be one more statement kept on the connection (as it
+ * is, a connection keeps a few hundred at most, and postgres.js replaces connections every 30–60
+ * minutes).
+ */
+export const PREPARE_MAX_PARAMS = 16;
+
+export function preparingClient(client: Sql): Sql {
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      if (prop === 'unsafe')
+        return (query: string, params?: unknown[], options?: object) =>
+          target.unsafe(query, params as never, {
+            ...options,
+            prepare: (params?.length ?? 0) <= PREPARE_MAX_PARAMS,
+          });
+      if (prop === 'begin' || prop === 'savepoint')
+        return (...args: unknown[]) => {
+          const fn = args.at(-1) as (tx: Sql) => unknown;
+          const wrapped = (tx: Sql) => fn(preparingClient(tx));
+          const method = (target as unknown as Record<string, (...a: unknown[]) => unknown>)[prop]!;
+          return method.apply(target, [...args.slice(0, -1), wrapped]);
+        };
+      const value = Reflect.get(target, prop, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+function openPostgres(url: string, poolSize: number, prepare: boolean): Database {
   const client = postgres(url, {
     max: poolSize,
     onnotice: () => {},
     connection: { application_name: 'tierdesk' },
+    // Off, postgres.js names none of its own statements (begin, commit) either.
+    prepare,
   });
-  const db = drizzlePostgres(client, { schema }) as unknown as Db;
+  const db = drizzlePostgres(prepare ? preparingClient(client) : client, { schema }) as unknown as Db;
   return {
     db,
     kind: 'postgres',
@@ -76,7 +118,7 @@ async function openPglite(dataDir: string): Promise<Database> {
 
 /** DATABASE_URL set → postgres.js to that server; unset → embedded PGlite in `dataDir`. */
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
-  if (opts.url) return openPostgres(opts.url, opts.poolSize ?? 10);
+  if (opts.url) return openPostgres(opts.url, opts.poolSize ?? 10, opts.prepare ?? true);
   return openPglite(opts.dataDir ?? '.tierdesk/data');
 }
 

@@ -27,6 +27,7 @@ describe('parseEnv', () => {
         PORT: 3000,
         LOG_LEVEL: 'info',
         DATABASE_POOL_SIZE: 10,
+        DATABASE_PREPARE: true,
         SLACK_CHANNEL_RATE: 1,
         SLACK_INGRESS: 'thread',
         SLACK_INGRESS_WORK_NICE: 10,
@@ -52,8 +53,10 @@ describe('parseEnv', () => {
       LOG_LEVEL: 'debug',
       DATABASE_URL: 'postgresql://u:p@db:5432/tierdesk',
       DATABASE_POOL_SIZE: '4',
+      DATABASE_PREPARE: 'false',
     });
     expect(r.ok && r.env).toMatchObject({
+      DATABASE_PREPARE: false,
       PORT: 8080,
       LOG_LEVEL: 'debug',
       DATABASE_URL: 'postgresql://u:p@db:5432/tierdesk',
@@ -66,6 +69,12 @@ describe('parseEnv', () => {
     const problems = problemsOf({ PORT: 'abc' });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^PORT: /);
+  });
+
+  it('rejects a DATABASE_PREPARE other than true or false, naming it', () => {
+    expect(problemsOf({ DATABASE_PREPARE: 'yes' })).toEqual([
+      expect.stringMatching(/^DATABASE_PREPARE: true or false/),
+    ]);
   });
 
   it('rejects a PORT out of range and a pool size of 0', () => {
