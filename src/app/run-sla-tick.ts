@@ -4,7 +4,7 @@ import type { AppDeps } from './deps.js';
 import type { RecipientBooks } from './escalation-recipients.js';
 import { pageEntries } from './page-messages.js';
 import { startEscalations } from './run-escalation-tick.js';
-import { slaNotices } from './sla-consequences.js';
+import { shareQueueNotices, slaNotices } from './sla-consequences.js';
 import { cardMessage, slaEvents } from './ticket-change.js';
 
 /** Outbox keys of the queue notices "… breached" (see sla-consequences). */
@@ -62,7 +62,9 @@ export async function runSlaTick(
         messages: [...told, ...(step?.messages ?? []), ...(actions.length > 0 ? cardMessage(t) : [])],
       };
     });
-    // A flood's pages to one person share a DM, and its mentions in one queue share a message.
+    // A flood's notices to one queue share a message, its pages to one person share a DM, and its
+    // page mentions in one queue share a message.
+    const { entries, shared } = shareQueueNotices(writes);
     const pages = pageEntries(
       [...steps.values()].flatMap((s) => s.pages),
       now,
@@ -75,7 +77,11 @@ export async function runSlaTick(
         now,
       ),
       uow.outbox.enqueueMany(
-        [...writes.map((w) => ({ ticketId: w.ticketId, messages: w.messages })), ...pages],
+        [
+          ...entries.map((w) => ({ ticketId: w.ticketId, messages: w.messages })),
+          { ticketId: null, messages: shared },
+          ...pages,
+        ],
         now,
       ),
     ]);

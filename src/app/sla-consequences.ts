@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { startEscalation } from '../domain/escalation/evaluate.js';
 import type { ClockKind, SlaAction } from '../domain/sla/types.js';
 import { isActive, type TicketEvent } from '../domain/ticket.js';
@@ -119,4 +120,64 @@ export async function slaConsequences(
     events.push({ type: 'escalated', reason: trigger.reason, manual: false });
   }
   return { events, messages };
+}
+
+/** Keys of the SLA notices a ticket's queue hears (warnings and breaches): `ticket:12:sla:…`. */
+const SLA_QUEUE_NOTICE = /^ticket:\d+:sla:/;
+/** Lines in one shared notice: ten stay within Discord's 2,000 characters. */
+const NOTICES_PER_MESSAGE = 10;
+
+/**
+ * The SLA notices of one batch (a tick's warnings and breaches) to the same queue channel, as one
+ * message per ten instead of one each: in a flood the queue would otherwise get a message per
+ * ticket, at Slack's one message a second per channel. A notice alone stays as it was. The shared
+ * message's key is a digest of the keys it replaces, which are unique for all time.
+ */
+export function shareQueueNotices<E extends { ticketId: number; messages: OutboundMessage[] }>(
+  entries: E[],
+): { entries: E[]; shared: OutboundMessage[] } {
+  const groups = new Map<string, OutboundMessage[]>();
+  for (const e of entries)
+    for (const m of e.messages)
+      if (m.body.kind === 'channel_message' && !m.body.inCardThread && SLA_QUEUE_NOTICE.test(m.key)) {
+        const k = `${m.platform}:${m.body.channelId}`;
+        groups.set(k, [...(groups.get(k) ?? []), m]);
+      }
+  const moved = new Set<OutboundMessage>();
+  const shared: OutboundMessage[] = [];
+  for (const group of groups.values()) {
+    if (group.length < 2) continue;
+    for (let i = 0; i < group.length; i += NOTICES_PER_MESSAGE) {
+      const chunk = group.slice(i, i + NOTICES_PER_MESSAGE);
+      if (chunk.length === 1 && i > 0) {
+        // A lone last notice of a big group goes out as itself.
+        continue;
+      }
+      for (const m of chunk) moved.add(m);
+      const first = chunk[0]!;
+      const digest = createHash('sha256')
+        .update(chunk.map((m) => m.key).join('\n'))
+        .digest('hex')
+        .slice(0, 32);
+      const key = `sla-notices:${digest}`;
+      const texts = chunk.map((m) => (m.body.kind === 'channel_message' ? m.body.text : ''));
+      shared.push({
+        key,
+        platform: first.platform,
+        orderingKey: key,
+        body: {
+          kind: 'channel_message',
+          channelId: (first.body as Extract<OutboundMessage['body'], { kind: 'channel_message' }>).channelId,
+          text: [`🕒 ${chunk.length} SLA notices:`, ...texts].join('\n'),
+          mentions: [],
+          ticketId: null,
+          inCardThread: false,
+        },
+      });
+    }
+  }
+  return {
+    entries: entries.map((e) => ({ ...e, messages: e.messages.filter((m) => !moved.has(m)) })),
+    shared,
+  };
 }

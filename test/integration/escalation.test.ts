@@ -236,11 +236,28 @@ describe(`SLA tick and escalation (${TEST_DB_KIND})`, () => {
     expect(await pages()).toHaveLength(2);
   });
 
-  it('a flood pages one person ten tickets to a DM, at the breach and at each repeat', async () => {
+  it('a flood: the queue hears warnings ten to a message, and one person gets pages ten to a DM, at each repeat', async () => {
     app.clock.set(T0);
     const tickets = [];
     for (let i = 0; i < 12; i++) tickets.push(await openP1(`Production down: outage number ${i}`));
-    await at(7.5);
+    await at(7.5); // twelve 50% warnings in one tick: the queue gets two messages, not twelve
+    const warned = await app.rows<{ key: string; text: string; ticket: string | null }>(
+      `select idempotency_key as key, payload->>'text' as text, payload->>'ticketId' as ticket from outbox
+       where payload->>'kind' = 'channel_message' order by id`,
+    );
+    expect(warned.map((w) => w.text.split('\n').length)).toEqual([11, 3]);
+    expect(warned.every((w) => /^sla-notices:[0-9a-f]{32}$/.test(w.key) && w.ticket === null)).toBe(true);
+    const listed = warned.flatMap((w) => w.text.split('\n').slice(1));
+    expect(
+      listed.every((l) => /^⚠️ #\d+ .*first response due in 8 min \(50% of the target used\)\.$/.test(l)),
+    ).toBe(true);
+    expect(listed.map((l) => Number(/#(\d+) /.exec(l)![1])).sort((a, b) => a - b)).toEqual(
+      tickets.map((t) => t.id),
+    );
+    await at(7.5); // the same instant again: nothing doubles
+    expect(await app.rows("select id from outbox where payload->>'kind' = 'channel_message'")).toHaveLength(
+      2,
+    );
     await at(11.25);
     await at(15); // twelve breaches in one tick
     await at(25); // no acknowledgement: the escalation tick repeats all twelve pages
