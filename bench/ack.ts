@@ -48,11 +48,12 @@ async function startBare(): Promise<{ endpoint: URL; stop(): void }> {
   return { endpoint: new URL(`http://127.0.0.1:${port}/slack/events`), stop: () => child.kill() };
 }
 
-/** The middle value (the upper middle of an even count). */
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
+/** The middle value of the rounds. */
+const median = (values: number[]) =>
+  percentile(
+    [...values].sort((x, y) => x - y),
+    50,
+  );
 
 /**
  * Rounds alternate between the bare app and the bot (bare, bot, bare, bot, …), both up for the

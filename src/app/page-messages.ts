@@ -4,7 +4,8 @@ import type { OutboundMessage } from '../ports/outbound.js';
 import type { EscalationRecord, TicketRecord } from '../ports/store.js';
 import { clockLine } from './card-view.js';
 import type { RecipientBook } from './escalation-recipients.js';
-import { queueNotice } from './sla-consequences.js';
+import { chunks, groupBy } from './grouping.js';
+import { headline, queueNotice } from './sla-consequences.js';
 
 export type PageAction = Extract<EscalationAction, { type: 'page' }>;
 
@@ -30,14 +31,10 @@ function breachedClocks(t: TicketRecord, now: number): string {
     .join(', ');
 }
 
-function subjectLine(t: TicketRecord): string {
-  return `#${t.id} ${t.policySnapshot.tierLabel} ${t.priority} ${t.domain} — ${t.subject}`;
-}
-
 /** The text of a page sent on its own. */
 export function pageText(t: TicketRecord, a: PageAction, now: number): string {
   const attempt = a.attempt > 1 ? ` (page ${a.attempt})` : '';
-  return `🚨 Page for ${a.levelName}${attempt}: ${subjectLine(t)}. ${breachedClocks(t, now) || 'Escalated'}. Acknowledge with the button or /ticket ack #${t.id}.`;
+  return `🚨 Page for ${a.levelName}${attempt}: ${headline(t)}. ${breachedClocks(t, now) || 'Escalated'}. Acknowledge with the button or /ticket ack #${t.id}.`;
 }
 
 const SUBJECT_IN_LINE = 80;
@@ -47,7 +44,7 @@ export function pageLine(t: TicketRecord, a: PageAction, now: number): string {
   const subject =
     t.subject.length > SUBJECT_IN_LINE ? `${t.subject.slice(0, SUBJECT_IN_LINE - 1)}…` : t.subject;
   const attempt = a.attempt > 1 ? `, page ${a.attempt}` : '';
-  return `#${t.id} ${t.policySnapshot.tierLabel} ${t.priority} ${t.domain} — ${subject}: ${breachedClocks(t, now) || 'escalated'} (${a.levelName}${attempt})`;
+  return `${headline({ ...t, subject })}: ${breachedClocks(t, now) || 'escalated'} (${a.levelName}${attempt})`;
 }
 
 function pagesIntro(lines: number): string {
@@ -57,23 +54,6 @@ function pagesIntro(lines: number): string {
 /** `esc:12:l0:a1` — one page of one escalation; unique for all time (attempts only go up). */
 function pageBase(p: PageIntent): string {
   return `esc:${p.escalation.id}:l${p.action.level}:a${p.action.attempt}`;
-}
-
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-function groupBy<T>(items: T[], key: (item: T) => string): T[][] {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const g = groups.get(k);
-    if (g) g.push(item);
-    else groups.set(k, [item]);
-  }
-  return [...groups.values()];
 }
 
 interface Dm {

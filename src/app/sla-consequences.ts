@@ -5,6 +5,7 @@ import { isActive, type TicketEvent } from '../domain/ticket.js';
 import type { OutboundMessage } from '../ports/outbound.js';
 import type { TicketRecord, UnitOfWork } from '../ports/store.js';
 import { humanDuration } from './card-view.js';
+import { chunks, groupBy } from './grouping.js';
 import { threadReply } from './outbound.js';
 import { formatInstant } from './wording.js';
 
@@ -39,7 +40,8 @@ export function queueNotice(
   ];
 }
 
-function headline(t: TicketRecord): string {
+/** `#12 Enterprise P1 security — Subject`: how notices and pages name a ticket. */
+export function headline(t: TicketRecord): string {
   return `#${t.id} ${t.policySnapshot.tierLabel} ${t.priority} ${t.domain} — ${t.subject}`;
 }
 
@@ -124,6 +126,10 @@ export async function slaConsequences(
 
 /** Keys of the SLA notices a ticket's queue hears (warnings and breaches): `ticket:12:sla:…`. */
 const SLA_QUEUE_NOTICE = /^ticket:\d+:sla:/;
+type ChannelMessage = Extract<OutboundMessage['body'], { kind: 'channel_message' }>;
+const channelOf = (m: OutboundMessage) => (m.body as ChannelMessage).channelId;
+const textOf = (m: OutboundMessage) => (m.body as ChannelMessage).text;
+
 /** Lines in one shared notice: ten stay within Discord's 2,000 characters. */
 const NOTICES_PER_MESSAGE = 10;
 
@@ -136,39 +142,32 @@ const NOTICES_PER_MESSAGE = 10;
 export function shareQueueNotices<E extends { ticketId: number; messages: OutboundMessage[] }>(
   entries: E[],
 ): { entries: E[]; shared: OutboundMessage[] } {
-  const groups = new Map<string, OutboundMessage[]>();
-  for (const e of entries)
-    for (const m of e.messages)
-      if (m.body.kind === 'channel_message' && !m.body.inCardThread && SLA_QUEUE_NOTICE.test(m.key)) {
-        const k = `${m.platform}:${m.body.channelId}`;
-        groups.set(k, [...(groups.get(k) ?? []), m]);
-      }
+  const notices = entries.flatMap((e) =>
+    e.messages.filter(
+      (m) => m.body.kind === 'channel_message' && !m.body.inCardThread && SLA_QUEUE_NOTICE.test(m.key),
+    ),
+  );
   const moved = new Set<OutboundMessage>();
   const shared: OutboundMessage[] = [];
-  for (const group of groups.values()) {
+  for (const group of groupBy(notices, (m) => `${m.platform}:${channelOf(m)}`)) {
     if (group.length < 2) continue;
-    for (let i = 0; i < group.length; i += NOTICES_PER_MESSAGE) {
-      const chunk = group.slice(i, i + NOTICES_PER_MESSAGE);
-      if (chunk.length === 1 && i > 0) {
-        // A lone last notice of a big group goes out as itself.
-        continue;
-      }
+    for (const [i, chunk] of chunks(group, NOTICES_PER_MESSAGE).entries()) {
+      // A lone last notice of a big group goes out as itself.
+      if (chunk.length === 1 && i > 0) continue;
       for (const m of chunk) moved.add(m);
-      const first = chunk[0]!;
       const digest = createHash('sha256')
         .update(chunk.map((m) => m.key).join('\n'))
         .digest('hex')
         .slice(0, 32);
       const key = `sla-notices:${digest}`;
-      const texts = chunk.map((m) => (m.body.kind === 'channel_message' ? m.body.text : ''));
       shared.push({
         key,
-        platform: first.platform,
+        platform: chunk[0]!.platform,
         orderingKey: key,
         body: {
           kind: 'channel_message',
-          channelId: (first.body as Extract<OutboundMessage['body'], { kind: 'channel_message' }>).channelId,
-          text: [`🕒 ${chunk.length} SLA notices:`, ...texts].join('\n'),
+          channelId: channelOf(chunk[0]!),
+          text: [`🕒 ${chunk.length} SLA notices:`, ...chunk.map(textOf)].join('\n'),
           mentions: [],
           ticketId: null,
           inCardThread: false,

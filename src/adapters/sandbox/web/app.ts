@@ -3,9 +3,9 @@
 // textContent (never innerHTML), so nothing a user types can run as markup.
 
 import { api, send } from './api.js';
-import { cardView } from './card.js';
 import { clockText, fmtTime } from './clocks.js';
 import { $, h } from './dom.js';
+import { type MessageContext, messageView } from './message.js';
 import { personas, sidebar } from './sidebar.js';
 import type { Clock, ClockState, Message, Person, Reply, State } from './types.js';
 
@@ -54,61 +54,21 @@ function renderSidebar() {
   if (state) sidebar(state, current, unread, selectChannel);
 }
 
-function messageView(m: Message, inThread: boolean): HTMLElement {
-  const mine = m.author === me;
-  const el = h('div', {
-    class: `msg${m.author === BOT ? ' bot' : ''}${mine ? ' mine' : ''}`,
-    'data-message': String(m.id),
-  });
-  el.append(
-    h(
-      'div',
-      { class: 'meta' },
-      h('strong', {}, personName(m.author)),
-      h('time', {}, fmtTime(m.createdAt)),
-      m.editedAt ? h('span', { class: 'edited' }, '(edited)') : null,
-    ),
-  );
-  const card = m.payload?.card;
-  if (card)
-    el.append(
-      cardView(card, sandboxNow(), {
-        act: (action, value) => void act(action, card.ticketId, value, m.channel),
-        openCustomerThread: () => {
-          selectChannel(card.customerThread.channelId);
-          const root = Number(card.customerThread.threadRef);
-          if (Number.isSafeInteger(root)) showThread(root);
-        },
-      }),
-    );
-  else {
-    const mentions = (m.payload?.mentions ?? []).map((u) => `@${personName(u)}`).join(' ');
-    el.append(h('div', { class: 'text' }, mentions ? `${mentions} ${m.text}` : m.text));
-  }
-  if (m.payload?.actions?.includes('acknowledge')) {
-    const acks = m.payload.pages?.length
-      ? m.payload.pages.map((p) => ({ ticketId: p.ticketId, label: `Acknowledge #${p.ticketId}` }))
-      : m.ticketId !== null
-        ? [{ ticketId: m.ticketId, label: 'Acknowledge' }]
-        : [];
-    const buttons = acks.map(({ ticketId, label }) => {
-      const b = h('button', { type: 'button', class: 'primary', 'data-action': 'acknowledge' }, label);
-      b.addEventListener('click', () => void act('acknowledge', ticketId, '', m.channel));
-      return b;
-    });
-    if (buttons.length > 0) el.append(h('div', { class: 'actions' }, ...buttons));
-  }
-  if (!inThread) {
-    const replies = [...messages.values()].filter((r) => r.threadId === m.id).length;
-    const t = h(
-      'button',
-      { type: 'button', class: 'link replies', 'data-open-thread': String(m.id) },
-      replies ? `${replies} ${replies === 1 ? 'reply' : 'replies'}` : 'Reply in thread',
-    );
-    t.addEventListener('click', () => showThread(m.id));
-    el.append(t);
-  }
-  return el;
+/** What a message's view needs from the workspace. */
+function messageContext(): MessageContext {
+  return {
+    me,
+    bot: BOT,
+    personName,
+    now: sandboxNow,
+    replies: (id) => [...messages.values()].filter((r) => r.threadId === id).length,
+    act: (action, ticketId, value, channel) => void act(action, ticketId, value, channel),
+    showThread,
+    openCustomerThread: (channelId, root) => {
+      selectChannel(channelId);
+      if (root !== null) showThread(root);
+    },
+  };
 }
 
 function renderChannel() {
@@ -130,7 +90,7 @@ function renderChannel() {
     ...[...messages.values()]
       .filter((m) => m.channel === current && m.threadId === null)
       .sort((a, b) => a.id - b.id)
-      .map((m) => messageView(m, false)),
+      .map((m) => messageView(m, false, messageContext())),
   );
   if (atBottom) list.scrollTop = list.scrollHeight;
   const p = meAsPerson();
@@ -151,7 +111,11 @@ function renderThread() {
   }
   pane.hidden = false;
   const replies = [...messages.values()].filter((m) => m.threadId === root.id).sort((a, b) => a.id - b.id);
-  $('#thread-messages').replaceChildren(messageView(root, true), ...replies.map((m) => messageView(m, true)));
+  const ctx = messageContext();
+  $('#thread-messages').replaceChildren(
+    messageView(root, true, ctx),
+    ...replies.map((m) => messageView(m, true, ctx)),
+  );
 }
 
 function showThread(id: number) {
