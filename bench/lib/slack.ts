@@ -176,6 +176,8 @@ export function botEnv(db: { url: string | undefined; dataDir: string }, slackUr
   if (BOT_LOG) env.LOG_LEVEL = 'debug';
   if (db.url) env.DATABASE_URL = db.url;
   else env.TIERDESK_DATA_DIR = db.dataDir;
+  // To compare with and without prepared statements (see BENCHMARKS.md).
+  if (process.env.DATABASE_PREPARE) env.DATABASE_PREPARE = process.env.DATABASE_PREPARE;
   env.SLACK_INGRESS_JOURNAL = join(tmpdir(), `tierdesk-bench-${runId}-${++botsStarted}.journal`);
   if (slackUrl) {
     env.SLACK_BOT_TOKEN = 'xoxb-bench';

@@ -46,7 +46,7 @@ type Sql = ReturnType<typeof postgres>;
  * parameters stays unnamed: those are the `IN (…)` lists and multi-row inserts whose text changes
  * with their length, and each length would be one more statement kept on the connection (as it
  * is, a connection keeps a few hundred at most, and postgres.js replaces connections every 30–60
- * minutes).
+ * minutes). Each execution is still planned for its own parameters (plan_cache_mode, below).
  */
 export const PREPARE_MAX_PARAMS = 16;
 
@@ -76,7 +76,15 @@ function openPostgres(url: string, poolSize: number, prepare: boolean): Database
   const client = postgres(url, {
     max: poolSize,
     onnotice: () => {},
-    connection: { application_name: 'tierdesk' },
+    // A prepared statement is planned for the parameters of each execution, never with a generic
+    // plan: after five executions PostgreSQL may switch to one when it looks no costlier, and for
+    // the outbox claim (an anti-join whose best plan depends on how much is pending) the generic
+    // plan took 21 s where the custom one takes milliseconds (BENCHMARKS.md, ack figure). Parsing
+    // is still saved; planning costs what it did with unnamed statements. Sent only when preparing:
+    // a pooler in transaction mode may refuse startup parameters it does not know.
+    connection: prepare
+      ? { application_name: 'tierdesk', plan_cache_mode: 'force_custom_plan' }
+      : { application_name: 'tierdesk' },
     // Off, postgres.js names none of its own statements (begin, commit) either.
     prepare,
   });
