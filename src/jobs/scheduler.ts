@@ -49,22 +49,42 @@ export class Scheduler {
   ) {}
 
   start(): void {
-    this.tasks.push(cron.schedule(SLA_BACKSTOP, () => this.tick(), { name: 'sla-tick', noOverlap: true }));
-    for (const job of this.jobs)
+    // The tick coalesces overlapping runs itself, so the backstop only asks for one.
+    this.tasks.push(
+      cron.schedule(
+        SLA_BACKSTOP,
+        () => {
+          void this.tick();
+        },
+        { name: 'sla-tick' },
+      ),
+    );
+    for (const job of this.jobs) {
+      // One run of a job at a time, skipped runs told through our logger with the job's name
+      // (node-cron's own noOverlap warns on the console without saying which job).
+      let running = false;
       this.tasks.push(
         cron.schedule(
           job.schedule,
           async () => {
+            if (running) {
+              this.deps.logger.warn({ job: job.name }, 'job still running; this run is skipped');
+              return;
+            }
+            running = true;
             try {
               await job.run(this.deps, this.deps.clock.now());
               this.onWork();
             } catch (err) {
               this.deps.logger.error({ err, job: job.name }, 'job failed');
+            } finally {
+              running = false;
             }
           },
-          { name: job.name, noOverlap: true },
+          { name: job.name },
         ),
       );
+    }
     void this.tick();
   }
 

@@ -89,4 +89,35 @@ describe(`scheduler, woken by a change (${TEST_DB_KIND})`, () => {
       await scheduler.stop();
     }
   });
+
+  it('a job still running when its next run falls due skips that run, and says which job', async () => {
+    const warned: Array<{ job?: string; msg?: string }> = [];
+    const deps = {
+      ...app.deps,
+      logger: { ...app.deps.logger, warn: (o: object, msg?: string) => warned.push({ ...o, msg }) },
+    };
+    let runs = 0;
+    let release = () => {};
+    const slow = {
+      name: 'slow-report',
+      schedule: '* * * * * *', // every second
+      run: () => {
+        runs += 1;
+        return new Promise<void>((r) => {
+          release = r;
+        });
+      },
+    };
+    const scheduler = new Scheduler(deps, [slow], () => {});
+    scheduler.start();
+    try {
+      await eventually(() => expect(warned).toContainEqual({ job: 'slow-report', msg: 'job still running; this run is skipped' }), 4_000);
+      expect(runs).toBe(1);
+      release();
+      await eventually(() => expect(runs).toBe(2), 3_000);
+    } finally {
+      release();
+      await scheduler.stop();
+    }
+  });
 });
