@@ -5,7 +5,14 @@
  */
 import type { Platform, Policy } from '../domain/policy.js';
 import { rankSpecialists } from '../domain/routing.js';
-import type { PersonRecord, Specialist, TicketRecord, UnitOfWork } from '../ports/store.js';
+import type {
+  ChannelLinkRecord,
+  OrganizationRecord,
+  PersonRecord,
+  Specialist,
+  TicketRecord,
+  UnitOfWork,
+} from '../ports/store.js';
 import { isStaff } from './actors.js';
 import type { InboundMessage } from './open-ticket.js';
 
@@ -47,26 +54,38 @@ export function policyDomains(policy: Policy): string[] {
 
 /**
  * What a batch needs to know first, in one round trip (the queries go out together): tickets its
- * messages already opened, the channel links, the known authors and the specialists of `domains`.
+ * messages already opened, the channel links with their organizations (one query per platform,
+ * however many channels), the known authors and the specialists of `domains`.
  */
 export async function batchFacts(uow: UnitOfWork, msgs: InboundMessage[], domains: string[]) {
-  const channels = [...new Map(msgs.map((m) => [keyOf(m.platform, m.channelId), m])).entries()];
   const platforms = [...new Set(msgs.map((m) => m.platform))];
-  const [existing, linkList, known, byDomain] = await Promise.all([
+  const idsOn = (platform: Platform, pick: (m: InboundMessage) => string) => [
+    ...new Set(msgs.filter((m) => m.platform === platform).map(pick)),
+  ];
+  const [existing, linked, known, byDomain] = await Promise.all([
     existingByOrigin(uow, msgs),
-    Promise.all(channels.map(([, m]) => uow.directory.channelLink(m.platform, m.channelId))),
     Promise.all(
-      platforms.map((platform) =>
-        uow.directory.peopleByIdentities(platform, [
-          ...new Set(msgs.filter((m) => m.platform === platform).map((m) => m.author.externalId)),
-        ]),
+      platforms.map((p) =>
+        uow.directory.linkedChannels(
+          p,
+          idsOn(p, (m) => m.channelId),
+        ),
+      ),
+    ),
+    Promise.all(
+      platforms.map((p) =>
+        uow.directory.peopleByIdentities(
+          p,
+          idsOn(p, (m) => m.author.externalId),
+        ),
       ),
     ),
     uow.directory.specialists(domains),
   ]);
-  const links = new Map(channels.map(([k], i) => [k, linkList[i] ?? null]));
+  const links = new Map<string, { link: ChannelLinkRecord; organization: OrganizationRecord }>();
   const people = new Map<string, PersonRecord>();
   platforms.forEach((platform, i) => {
+    for (const [id, l] of linked[i]!) links.set(keyOf(platform, id), l);
     for (const [id, p] of known[i]!) people.set(keyOf(platform, id), p);
   });
   return {
@@ -77,10 +96,4 @@ export async function batchFacts(uow: UnitOfWork, msgs: InboundMessage[], domain
     person: (m: InboundMessage) => people.get(keyOf(m.platform, m.author.externalId)) ?? null,
     remember: (m: InboundMessage, p: PersonRecord) => people.set(keyOf(m.platform, m.author.externalId), p),
   };
-}
-
-/** Organizations by id, in one query; an unknown id maps to null. */
-export async function organizationsById(uow: UnitOfWork, ids: number[]) {
-  const found = await uow.directory.organizationsByIds(ids);
-  return new Map([...new Set(ids)].map((id) => [id, found.get(id) ?? null]));
 }

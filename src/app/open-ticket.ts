@@ -17,14 +17,7 @@ import type {
 import { isStaff } from './actors.js';
 import { type AppDeps, ok, type Result } from './deps.js';
 import { GroupCommit } from './group-commit.js';
-import {
-  batchFacts,
-  existingByOrigin,
-  keyOf,
-  organizationsById,
-  policyDomains,
-  rankFor,
-} from './intake-facts.js';
+import { batchFacts, existingByOrigin, keyOf, policyDomains, rankFor } from './intake-facts.js';
 import { threadReply } from './outbound.js';
 import { cardMessage } from './ticket-change.js';
 import { openedReply, subjectOf } from './wording.js';
@@ -188,8 +181,8 @@ function opening(
 
 /**
  * Opens tickets for a batch of messages in three round trips, whatever the batch size, and without
- * a transaction around them: the reads go out together; then the organizations, the specialists'
- * load, the ticket numbers (reserved) and any first-time customers; then one statement writes the
+ * a transaction around them: the reads (batchFacts) go out together; then the specialists' load,
+ * the ticket numbers (reserved) and any first-time customers; then one statement writes the
  * tickets with their SLA clocks, messages, events and outbox rows (IntakeRepository.open), all or
  * nothing. Outcomes come back in the order of `msgs`.
  */
@@ -204,7 +197,7 @@ async function openBatch(
   // The same message twice in one batch (a platform retry) is answered from the first.
   const first = new Map<string, number>();
   const repeats: Array<[number, number]> = [];
-  const candidates: Array<Omit<Accepted, 'org'>> = [];
+  const accepted: Accepted[] = [];
   msgs.forEach((msg, index) => {
     const k = keyOf(msg.platform, msg.messageId);
     const t = facts.existing.get(k);
@@ -212,24 +205,24 @@ async function openBatch(
     else if (first.has(k)) repeats.push([index, first.get(k)!]);
     else {
       first.set(k, index);
-      const link = facts.link(msg);
-      if (!link) out[index] = { status: 'ignored', reason: 'channel_not_linked' };
+      const linked = facts.link(msg);
+      if (!linked) out[index] = { status: 'ignored', reason: 'channel_not_linked' };
       else if (isStaff(facts.person(msg)) && !msg.author.external && msg.trigger === 'message')
         out[index] = { status: 'ignored', reason: 'staff_message' };
-      else candidates.push({ index, msg, link });
+      else accepted.push({ index, msg, link: linked.link, org: linked.organization });
     }
   });
   // Rows are written in a fixed order (by origin) so that two replicas' batches holding the same
   // retried messages take their unique-index locks in the same order and cannot deadlock. Slack ts
   // and Discord snowflakes grow with time, so within a channel this is also arrival order.
-  candidates.sort((x, y) => {
+  accepted.sort((x, y) => {
     const kx = keyOf(x.msg.platform, x.msg.messageId);
     const ky = keyOf(y.msg.platform, y.msg.messageId);
     return kx < ky ? -1 : kx > ky ? 1 : 0;
   });
   // First-time customers, one at a time in a fixed order (each is an idempotent upsert).
   const newcomers = async () => {
-    const pending = candidates
+    const pending = accepted
       .filter((c) => !facts.person(c.msg))
       .sort((a, b) => (a.msg.author.externalId < b.msg.author.externalId ? -1 : 1));
     for (const c of pending) {
@@ -242,21 +235,11 @@ async function openBatch(
       facts.remember(c.msg, p);
     }
   };
-  const [orgs, load, ids] = await Promise.all([
-    organizationsById(
-      uow,
-      candidates.map((c) => c.link.organizationId),
-    ),
+  const [load, ids] = await Promise.all([
     uow.tickets.openLoad(facts.specialistIds),
-    uow.intake.reserveIds(candidates.length),
+    uow.intake.reserveIds(accepted.length),
     newcomers(),
   ]);
-  const accepted: Accepted[] = [];
-  for (const c of candidates) {
-    const org = orgs.get(c.link.organizationId);
-    if (org) accepted.push({ ...c, org });
-    else out[c.index] = { status: 'ignored', reason: 'channel_not_linked' };
-  }
   // The tier is resolved from the organization's criteria under the policy in force now; a
   // channel override wins. The stored organizations.tier is a cache for display.
   const entries = accepted.map((a, i) => {
@@ -302,7 +285,6 @@ export function openTickets(deps: AppDeps, msgs: InboundMessage[]): Promise<Open
 }
 
 const intakes = new WeakMap<AppDeps, GroupCommit<InboundMessage, OpenTicketOutcome>>();
-
 /** The batches a flood is gathered into; small enough that one batch's transaction stays short. */
 export const INTAKE_BATCH = { maxBatch: 64, maxInFlight: 2, lingerMs: 2 } as const;
 

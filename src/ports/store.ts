@@ -90,7 +90,14 @@ export interface DirectoryRepository {
   /** Several organizations in one query; unknown ids are absent from the map. */
   organizationsByIds(ids: number[]): Promise<Map<number, OrganizationRecord>>;
   organizationByName(name: string): Promise<OrganizationRecord | null>;
-  channelLink(platform: Platform, channelId: string): Promise<ChannelLinkRecord | null>;
+  /**
+   * The links of several channels with their organizations, in one query, by channel id; a channel
+   * not linked (or whose organization is gone) is absent from the map.
+   */
+  linkedChannels(
+    platform: Platform,
+    channelIds: string[],
+  ): Promise<Map<string, { link: ChannelLinkRecord; organization: OrganizationRecord }>>;
   personById(id: number): Promise<PersonRecord | null>;
   /** Several people in one query; unknown ids are absent from the map. */
   peopleByIds(ids: number[]): Promise<Map<number, PersonRecord>>;

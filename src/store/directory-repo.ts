@@ -63,20 +63,32 @@ export class DrizzleDirectoryRepository implements DirectoryRepository {
     return rows[0] ? organizationFromRow(rows[0]) : null;
   }
 
-  async channelLink(platform: Platform, channelId: string): Promise<ChannelLinkRecord | null> {
+  async linkedChannels(
+    platform: Platform,
+    channelIds: string[],
+  ): Promise<Map<string, { link: ChannelLinkRecord; organization: OrganizationRecord }>> {
+    if (channelIds.length === 0) return new Map();
     const rows = await this.db
-      .select()
+      .select({ link: channelLinks, organization: organizations })
       .from(channelLinks)
-      .where(and(eq(channelLinks.platform, platform), eq(channelLinks.channelId, channelId)));
-    const r = rows[0];
-    return r
-      ? {
-          platform: r.platform as Platform,
-          channelId: r.channelId,
-          organizationId: r.organizationId,
-          tierOverride: r.tierOverride,
-        }
-      : null;
+      .innerJoin(organizations, eq(organizations.id, channelLinks.organizationId))
+      .where(
+        and(eq(channelLinks.platform, platform), oneOf(channelLinks.channelId, [...new Set(channelIds)])),
+      );
+    return new Map(
+      rows.map(({ link: r, organization }) => [
+        r.channelId,
+        {
+          link: {
+            platform: r.platform as Platform,
+            channelId: r.channelId,
+            organizationId: r.organizationId,
+            tierOverride: r.tierOverride,
+          },
+          organization: organizationFromRow(organization),
+        },
+      ]),
+    );
   }
 
   async personById(id: number): Promise<PersonRecord | null> {

@@ -268,6 +268,62 @@ describe(`open a ticket (${TEST_DB_KIND})`, () => {
     expect(await app.rows('select id from tickets')).toHaveLength(1);
   });
 
+  it('one batch from several channels and platforms: each ticket belongs to its channel’s organization', async () => {
+    const batch = [
+      message('Exports fail with a timeout', { channelId: 'C0GLOBEX01' }),
+      message('Invoices show the wrong currency'),
+      message('Webhooks arrive twice', { platform: 'discord', channelId: '1200000000000000003' }),
+      message('Reports are slow', { channelId: 'C0INITECH1' }),
+      message('hello', { channelId: 'C0NOTLINKD' }),
+    ];
+    const results = await Promise.all(batch.map((m) => openTicket(app.deps, m)));
+    expect(results.map((r) => r.ok && r.value.status)).toEqual([
+      'opened',
+      'opened',
+      'opened',
+      'opened',
+      'ignored',
+    ]);
+    const rows = await app.rows<{ description: string; name: string }>(
+      'select t.description, o.name from tickets t join organizations o on o.id = t.organization_id order by t.id',
+    );
+    const byText = Object.fromEntries(rows.map((r) => [r.description, r.name]));
+    expect(byText).toEqual({
+      'Exports fail with a timeout': expect.stringMatching(/globex/i),
+      'Invoices show the wrong currency': expect.stringMatching(/northwind/i),
+      'Webhooks arrive twice': expect.stringMatching(/initech/i),
+      'Reports are slow': expect.stringMatching(/initech/i),
+    });
+  });
+
+  it('staff talk and unlinked channels in a batch use no ticket numbers', async () => {
+    const priya = { externalId: 'U0PRIYA001', displayName: 'Priya', workspaceId: 'T0VENDOR01' };
+    const batch = [
+      message('FYI maintenance tonight', { author: priya }),
+      message('Exports fail with a timeout'),
+      message('On it, looking now', { author: priya }),
+      message('hello', { channelId: 'C0NOTLINKD' }),
+      message('Invoices show the wrong currency'),
+    ];
+    const results = await Promise.all(batch.map((m) => openTicket(app.deps, m)));
+    expect(results.map((r) => r.ok && r.value.status)).toEqual([
+      'ignored',
+      'opened',
+      'ignored',
+      'ignored',
+      'opened',
+    ]);
+    const later = await open('Webhooks arrive twice');
+    const ids = (await app.rows<{ id: number }>('select id from tickets order by id')).map((r) =>
+      Number(r.id),
+    );
+    expect(ids).toHaveLength(3);
+    // Consecutive: the three ignored messages reserved no numbers.
+    expect(ids[1]! - ids[0]!).toBe(1);
+    expect(ids[2]! - ids[1]!).toBe(1);
+    expect(later.status === 'opened' && later.ticket.id).toBe(ids[2]);
+  });
+
   it('registers an unknown author in a linked channel as a customer of that organization', async () => {
     const out = await open('How do I export a CSV of invoices?', {
       author: { externalId: 'U0NEWGUY01', displayName: 'New Guy', workspaceId: 'T0NORTHWND' },
