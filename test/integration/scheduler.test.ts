@@ -111,7 +111,14 @@ describe(`scheduler, woken by a change (${TEST_DB_KIND})`, () => {
     const scheduler = new Scheduler(deps, [slow], () => {});
     scheduler.start();
     try {
-      await eventually(() => expect(warned).toContainEqual({ job: 'slow-report', msg: 'job still running; this run is skipped' }), 4_000);
+      await eventually(
+        () =>
+          expect(warned).toContainEqual({
+            job: 'slow-report',
+            msg: 'job still running; this run is skipped',
+          }),
+        4_000,
+      );
       expect(runs).toBe(1);
       release();
       await eventually(() => expect(runs).toBe(2), 3_000);
