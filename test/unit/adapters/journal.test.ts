@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { COMPACT_BYTES, Journal } from '../../../src/adapters/slack/ingress/journal.js';
+import { COMPACT_BYTES, Journal, MARK_AFTER_MS } from '../../../src/adapters/slack/ingress/journal.js';
 
 /** An event body of about 1 KB, as a Slack message callback is. */
 const body = (i: number) =>
@@ -48,16 +48,10 @@ describe('ingress journal', () => {
     expect(inode()).not.toBe(file);
     // At most COMPACT_BYTES of confirmed lines stay behind, however many went through.
     expect(statSync(path).size).toBeLessThan(keep.length * 1200 + COMPACT_BYTES);
-    // A restart reads back every waiting entry, in order (and confirmed ones not yet rewritten
-    // away: handling is idempotent on Slack's message ids, so a replay opens nothing twice).
+    // A restart reads back every waiting entry, in order, and none of the confirmed ones.
     journal.close();
     journal = Journal.open(path);
-    expect(
-      journal
-        .entries()
-        .map((e) => e.eventId)
-        .slice(-keep.length),
-    ).toEqual(keep.map((e) => e.eventId));
+    expect(journal.entries().map((e) => e.eventId)).toEqual(keep.map((e) => e.eventId));
   });
 
   it('empties the file when nothing is waiting', () => {
@@ -68,5 +62,37 @@ describe('ingress journal', () => {
     journal.close();
     journal = Journal.open(path);
     expect(journal.entries().map((e) => e.eventId)).toEqual(['Ev3']);
+  });
+
+  describe('after a crash (the file read back while its writer never closed it)', () => {
+    const readBack = () => {
+      const crashed = journal;
+      journal = Journal.open(path);
+      const ids = journal.entries().map((e) => e.eventId);
+      crashed.close();
+      return ids;
+    };
+
+    it('hands over only what was not confirmed: confirmations ride on the next append', () => {
+      const [a, b] = append(3);
+      journal.confirm(a!.seq);
+      journal.confirm(b!.seq);
+      append(1, 3); // writes the marker of the two confirmations, then the entry
+      expect(readBack()).toEqual(['Ev2', 'Ev3']);
+    });
+
+    it('marks confirmations on their own when no event follows', async () => {
+      const [a] = append(2);
+      journal.confirm(a!.seq);
+      await new Promise((r) => setTimeout(r, MARK_AFTER_MS + 50));
+      expect(readBack()).toEqual(['Ev1']);
+    });
+
+    it('a torn marker only hands confirmed entries over again', () => {
+      const [a] = append(2);
+      journal.confirm(a!.seq);
+      appendFileSync(path, '{"confirmed":[1'); // the crash cut the marker's write
+      expect(readBack()).toEqual(['Ev0', 'Ev1']);
+    });
   });
 });

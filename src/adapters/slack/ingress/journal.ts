@@ -28,11 +28,14 @@ export interface JournalEntry {
  * when the bot falls far behind.
  */
 export const COMPACT_BYTES = 8 * 1024 * 1024;
+/** The longest a confirmation waits for an append to carry its marker into the file. */
+export const MARK_AFTER_MS = 100;
 
 /**
  * The Slack ingress's write-ahead journal. Each event is appended with one write() before Slack is
  * answered, and dropped when the bot confirms it has committed the event to the inbox table; when
- * nothing is waiting, the file is emptied. It is read back at the next start, so an event Slack
+ * nothing is waiting, the file is emptied, and otherwise the confirmation is marked in the file
+ * (markConfirmed). It is read back at the next start, so an event Slack
  * was answered for survives a crash of the ingress or of the bot: the kernel holds the write. It
  * is not fsynced (that would cost the answer a disk flush), so a crash of the machine itself in the
  * milliseconds between the answer and the inbox commit can lose an event.
@@ -46,6 +49,9 @@ export class Journal {
   /** The file's length, and the part of it that waiting entries take. */
   private bytes = 0;
   private liveBytes = 0;
+  /** Confirmed while others wait, not yet marked so in the file (see markConfirmed). */
+  private confirmed: number[] = [];
+  private marking: NodeJS.Timeout | null = null;
 
   private constructor(
     private readonly path: string,
@@ -87,9 +93,11 @@ export class Journal {
       retryReason: e.retryReason,
     };
     const line = `${JSON.stringify(entry)}\n`;
-    writeSync(this.fd, line);
+    // Confirmations not yet in the file go out in the same write, ahead of the entry.
+    const marker = this.takeMarker();
+    writeSync(this.fd, marker + line);
     const bytes = Buffer.byteLength(line);
-    this.bytes += bytes;
+    this.bytes += Buffer.byteLength(marker) + bytes;
     this.liveBytes += bytes;
     this.waiting.set(entry.seq, { entry, bytes });
     return entry;
@@ -105,12 +113,43 @@ export class Journal {
     if (this.waiting.size === 0) {
       ftruncateSync(this.fd, 0); // O_APPEND: the next write lands at the start again
       this.bytes = 0;
-    } else if (dead > COMPACT_BYTES && dead > this.liveBytes) this.compact();
+      this.takeMarker();
+    } else if (dead > COMPACT_BYTES && dead > this.liveBytes) {
+      this.takeMarker();
+      this.compact();
+    } else {
+      this.confirmed.push(seq);
+      this.marking ??= setTimeout(() => this.markConfirmed(), MARK_AFTER_MS).unref();
+    }
   }
 
   close(): void {
+    this.markConfirmed();
     closeSync(this.fd);
     rmSync(`${this.path}.lock`, { force: true });
+  }
+
+  /**
+   * Marks the confirmed entries in the file (one line listing their seqs), so that a start after a
+   * crash does not hand them over again: the file keeps confirmed lines until it is emptied or
+   * compacted, up to COMPACT_BYTES of them, and replaying those would cost the restart time
+   * (though not a second ticket: handling is idempotent on Slack's ids). Rides on the next append's
+   * write when events keep coming, otherwise goes out on its own after MARK_AFTER_MS.
+   */
+  private markConfirmed(): void {
+    const marker = this.takeMarker();
+    if (!marker) return;
+    writeSync(this.fd, marker);
+    this.bytes += Buffer.byteLength(marker);
+  }
+
+  private takeMarker(): string {
+    if (this.marking) clearTimeout(this.marking);
+    this.marking = null;
+    if (this.confirmed.length === 0) return '';
+    const marker = `${JSON.stringify({ confirmed: this.confirmed })}\n`;
+    this.confirmed = [];
+    return marker;
   }
 
   private compact(): void {
@@ -125,19 +164,26 @@ export class Journal {
   }
 }
 
-/** Whole lines that parse; a line torn by a crash mid-write was never answered for, so it is skipped. */
+/**
+ * The entries of whole lines that parse, less those a marker line confirms. A line torn by a crash
+ * mid-write was never answered for, so it is skipped; a torn marker only means a few confirmed
+ * entries are handed over again.
+ */
 function parseEntries(text: string): JournalEntry[] {
   const out: JournalEntry[] = [];
+  const confirmed = new Set<number>();
   for (const line of text.split('\n')) {
     if (!line) continue;
     try {
-      const e = JSON.parse(line) as JournalEntry;
-      if (typeof e.eventId === 'string' && typeof e.body === 'string') out.push(e);
+      const e = JSON.parse(line) as JournalEntry | { confirmed: unknown };
+      if ('confirmed' in e) {
+        if (Array.isArray(e.confirmed)) for (const seq of e.confirmed) confirmed.add(Number(seq));
+      } else if (typeof e.eventId === 'string' && typeof e.body === 'string') out.push(e);
     } catch {
       // torn write
     }
   }
-  return out;
+  return out.filter((e) => !confirmed.has(e.seq));
 }
 
 function alive(pid: number): boolean {
