@@ -14,10 +14,13 @@ interface CachedUser {
 
 /**
  * Looks up Slack users (name, guest flag) and messages through the Web API, with a small bounded
- * cache: users.info is called at most once per user per TTL.
+ * cache: users.info is called at most once per user per TTL, and events of one user that arrive
+ * while a lookup is in flight wait for it (a new customer's burst costs one call, not one each:
+ * users.info is rate-limited per workspace).
  */
 export class SlackPeople {
   private readonly cache = new Map<string, CachedUser>();
+  private readonly inFlight = new Map<string, Promise<SlackUserFacts>>();
 
   constructor(
     private readonly client: WebClient,
@@ -26,9 +29,18 @@ export class SlackPeople {
     private readonly max = 5_000,
   ) {}
 
-  async describe(userId: string): Promise<SlackUserFacts> {
+  describe(userId: string): Promise<SlackUserFacts> {
     const hit = this.cache.get(userId);
-    if (hit && performance.now() - hit.at < this.ttlMs) return hit.facts;
+    if (hit && performance.now() - hit.at < this.ttlMs) return Promise.resolve(hit.facts);
+    let lookup = this.inFlight.get(userId);
+    if (!lookup) {
+      lookup = this.lookUp(userId).finally(() => this.inFlight.delete(userId));
+      this.inFlight.set(userId, lookup);
+    }
+    return lookup;
+  }
+
+  private async lookUp(userId: string): Promise<SlackUserFacts> {
     let facts: SlackUserFacts = { name: userId, guest: false };
     try {
       const r = await this.client.users.info({ user: userId });
