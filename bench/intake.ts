@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { startIngress } from '../src/adapters/slack/ingress/ingress-link.js';
 import { createSlackAdapter } from '../src/adapters/slack/slack-adapter.js';
+import { inParallel } from '../src/app/deliver-outbox.js';
 import { PACKAGE_ROOT } from '../src/config/env.js';
 import { createHttpServer } from '../src/http/server.js';
 import { silentLogger } from '../src/ports/logger.js';
@@ -34,12 +35,11 @@ const TEXTS = [
 
 /** Runs `count` operations with at most `concurrency` in flight; resolves with ops per second. */
 async function closedLoop(count: number, concurrency: number, op: (i: number) => Promise<unknown>) {
-  let next = 0;
   const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      for (let i = next++; i < count; i = next++) await op(i);
-    }),
+  await inParallel(
+    Array.from({ length: count }, (_, i) => i),
+    concurrency,
+    op,
   );
   return count / ((performance.now() - started) / 1000);
 }

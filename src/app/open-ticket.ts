@@ -285,6 +285,7 @@ export function openTickets(deps: AppDeps, msgs: InboundMessage[]): Promise<Open
 }
 
 const intakes = new WeakMap<AppDeps, GroupCommit<InboundMessage, OpenTicketOutcome>>();
+
 /** The batches a flood is gathered into; small enough that one batch's transaction stays short. */
 export const INTAKE_BATCH = { maxBatch: 64, maxInFlight: 2, lingerMs: 2 } as const;
 

@@ -82,9 +82,10 @@ function openPostgres(url: string, poolSize: number, prepare: boolean): Database
     // plan took 21 s where the custom one takes milliseconds (BENCHMARKS.md, ack figure). Parsing
     // is still saved; planning costs what it did with unnamed statements. Sent only when preparing:
     // a pooler in transaction mode may refuse startup parameters it does not know.
-    connection: prepare
-      ? { application_name: 'tierdesk', plan_cache_mode: 'force_custom_plan' }
-      : { application_name: 'tierdesk' },
+    connection: {
+      application_name: 'tierdesk',
+      ...(prepare ? { plan_cache_mode: 'force_custom_plan' } : {}),
+    },
     // Off, postgres.js names none of its own statements (begin, commit) either.
     prepare,
   });
