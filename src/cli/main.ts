@@ -2,7 +2,7 @@ import { parseEnv } from '../config/env.js';
 import { formatProblem, loadPolicy } from '../config/policy.js';
 import { runImport } from './import.js';
 import { type CliIo, processIo, UsageError } from './io.js';
-import { runMigrate } from './migrate.js';
+import { runMigrate, runPrepare } from './migrate.js';
 import { SLA_DUE_USAGE, slaDue } from './sla-due.js';
 
 // discord.js is loaded only for `discord deploy-commands`, not by every command (start included).
@@ -13,6 +13,8 @@ export const USAGE = `usage: tierdesk <command>
 commands:
   start                    run the bot (migrations, HTTP server, jobs, configured chat adapters)
   migrate                  apply database migrations and exit
+  prepare                  initialise the embedded database's template, so a first start skips
+                           initdb (npm install runs it)
   policy check FILE        validate a policy file; prints every problem, exit 1 if any
   import FILE              load organizations, people, skills and rotations from YAML (idempotent)
   discord deploy-commands [--guild ID]
@@ -57,6 +59,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         const env = envOrExit(io);
         return env.ok ? runMigrate(env.env, io) : 1;
       }
+      case 'prepare':
+        if (rest.length > 0) throw new UsageError('prepare takes no arguments');
+        return runPrepare(io);
       case 'policy':
         if (rest[0] !== 'check')
           throw new UsageError(

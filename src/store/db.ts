@@ -4,6 +4,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { pgliteTemplateDir, seedDataDir } from './pglite-template.js';
 import * as schema from './schema/index.js';
 
 export type Schema = typeof schema;
@@ -29,6 +30,11 @@ export interface DatabaseOptions {
   poolSize?: number | undefined;
   /** PostgreSQL: named prepared statements (default true); false behind a pooler that cannot keep them. */
   prepare?: boolean | undefined;
+  /**
+   * PGlite: an initialised cluster to copy into a missing or empty data folder instead of running
+   * initdb (see pglite-template.ts). Default: the one `tierdesk prepare` made; null: none.
+   */
+  pgliteTemplate?: string | null | undefined;
 }
 
 /** Arbitrary constant: the advisory lock that serialises migrations of several replicas. */
@@ -107,14 +113,17 @@ function openPostgres(url: string, poolSize: number, prepare: boolean): Database
   };
 }
 
-async function openPglite(dataDir: string): Promise<Database> {
+async function openPglite(dataDir: string, template: string | null): Promise<Database> {
   // Loaded only for the embedded database: a server deployment never pays for PGlite's runtime.
   const [{ PGlite }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
     import('@electric-sql/pglite'),
     import('drizzle-orm/pglite'),
     import('drizzle-orm/pglite/migrator'),
   ]);
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  if (!dataDir.startsWith('memory://')) {
+    seedDataDir(dataDir, template);
+    mkdirSync(dataDir, { recursive: true });
+  }
   const client = await PGlite.create(dataDir);
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
@@ -128,7 +137,10 @@ async function openPglite(dataDir: string): Promise<Database> {
 /** DATABASE_URL set → postgres.js to that server; unset → embedded PGlite in `dataDir`. */
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.url) return openPostgres(opts.url, opts.poolSize ?? 10, opts.prepare ?? true);
-  return openPglite(opts.dataDir ?? '.tierdesk/data');
+  return openPglite(
+    opts.dataDir ?? '.tierdesk/data',
+    opts.pgliteTemplate === undefined ? pgliteTemplateDir() : opts.pgliteTemplate,
+  );
 }
 
 export async function ping(db: Db): Promise<void> {

@@ -271,6 +271,26 @@ describe('tierdesk migrate and import', () => {
   });
 });
 
+describe('tierdesk prepare', () => {
+  it('leaves the template npm install made (or makes it) and says where it is', async () => {
+    const r = await run('prepare');
+    expect(r).toEqual({
+      code: 0,
+      out: expect.stringMatching(
+        /^embedded database template (initialised|already there): \/.+pglite-[\d.]+$/,
+      ),
+      err: '',
+    });
+    expect((await run('prepare')).out).toContain('already there');
+  }, 60_000);
+
+  it('exits 2 with the usage when given arguments', async () => {
+    const r = await run('prepare', 'now');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('prepare takes no arguments');
+  });
+});
+
 describe('tierdesk without a known command', () => {
   it('exits 2 with the usage when no command is given', async () => {
     const r = await run();
