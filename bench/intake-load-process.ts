@@ -27,12 +27,29 @@ function release(n: number): void {
     else credits += 1;
   }
 }
+/**
+ * A message whose ticket never opens (openTicket failed: the bot logs why) would hold its slot
+ * forever; the figure fails instead once nothing has opened for this long.
+ */
+const STALL_MS = 60_000;
 const opened = (): Promise<void> => {
   if (credits > 0) {
     credits -= 1;
     return Promise.resolve();
   }
-  return new Promise((r) => waiting.push(r));
+  return new Promise((r, fail) => {
+    const stalled = setTimeout(
+      () =>
+        fail(
+          new Error(`no ticket opened for ${STALL_MS / 1000} s: openTicket is failing (see the bot's log)`),
+        ),
+      STALL_MS,
+    );
+    waiting.push(() => {
+      clearTimeout(stalled);
+      r();
+    });
+  });
 };
 
 /** Runs `count` messages with at most `concurrency` in flight; resolves with messages per second. */

@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundle } from '../../bin/build.js';
 import { PACKAGE_ROOT } from '../../src/config/env.js';
-import { startNodeFlags } from './slack.js';
+import { profileFlags, startNodeFlags } from './slack.js';
 
 /**
  * Compiles a figure into dist/bench-<pid>-<n>/ (two levels below the package root, as dist/<build>/
@@ -85,7 +85,7 @@ function forkFigure<T>(
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const child = fork(entry, {
-      execArgv: startNodeFlags(),
+      execArgv: [...startNodeFlags(), ...profileFlags()],
       env: { ...process.env, TIERDESK_BENCH_OPTS: JSON.stringify(opts) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

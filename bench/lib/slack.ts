@@ -204,10 +204,11 @@ export function startNodeFlags(): string[] {
  * For finding where a figure's time goes (not for the figures themselves):
  * TIERDESK_BENCH_BOT_LOG=<file> appends the bots' logs to the file, at debug level (each SLA tick
  * and outbox round with its timings); TIERDESK_BENCH_BOT_PROFILE=<dir> writes a CPU profile of each
- * bot there (`node --cpu-prof`, sampled every 200 µs).
+ * bot there, and of each figure's own process (`node --cpu-prof`, sampled every 200 µs; one file
+ * per thread, so the Slack ingress thread's comes apart from the bot's).
  */
 const BOT_LOG = process.env.TIERDESK_BENCH_BOT_LOG;
-function profileFlags(): string[] {
+export function profileFlags(): string[] {
   const dir = process.env.TIERDESK_BENCH_BOT_PROFILE;
   return dir ? ['--cpu-prof', '--cpu-prof-interval', '200', `--cpu-prof-dir=${dir}`] : [];
 }
