@@ -113,7 +113,7 @@ function openPostgres(url: string, poolSize: number, prepare: boolean): Database
   };
 }
 
-async function openPglite(dataDir: string, template: string | null): Promise<Database> {
+async function openPglite(dataDir: string, template: string | null | undefined): Promise<Database> {
   // Loaded only for the embedded database: a server deployment never pays for PGlite's runtime.
   const [{ PGlite }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
     import('@electric-sql/pglite'),
@@ -121,7 +121,7 @@ async function openPglite(dataDir: string, template: string | null): Promise<Dat
     import('drizzle-orm/pglite/migrator'),
   ]);
   if (!dataDir.startsWith('memory://')) {
-    seedDataDir(dataDir, template);
+    seedDataDir(dataDir, template === undefined ? pgliteTemplateDir() : template);
     mkdirSync(dataDir, { recursive: true });
   }
   const client = await PGlite.create(dataDir);
@@ -137,10 +137,7 @@ async function openPglite(dataDir: string, template: string | null): Promise<Dat
 /** DATABASE_URL set → postgres.js to that server; unset → embedded PGlite in `dataDir`. */
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.url) return openPostgres(opts.url, opts.poolSize ?? 10, opts.prepare ?? true);
-  return openPglite(
-    opts.dataDir ?? '.tierdesk/data',
-    opts.pgliteTemplate === undefined ? pgliteTemplateDir() : opts.pgliteTemplate,
-  );
+  return openPglite(opts.dataDir ?? '.tierdesk/data', opts.pgliteTemplate);
 }
 
 export async function ping(db: Db): Promise<void> {

@@ -23,6 +23,12 @@ function message(text: string, over: Partial<InboundMessage> = {}): InboundMessa
   };
 }
 
+/** Opens a batch's messages together (one group commit), and says what became of each. */
+async function statusesOf(batch: InboundMessage[]) {
+  const results = await Promise.all(batch.map((m) => openTicket(app.deps, m)));
+  return results.map((r) => r.ok && r.value.status);
+}
+
 async function open(text: string, over: Partial<InboundMessage> = {}) {
   const r = await openTicket(app.deps, message(text, over));
   if (!r.ok) throw r.error;
@@ -276,14 +282,7 @@ describe(`open a ticket (${TEST_DB_KIND})`, () => {
       message('Reports are slow', { channelId: 'C0INITECH1' }),
       message('hello', { channelId: 'C0NOTLINKD' }),
     ];
-    const results = await Promise.all(batch.map((m) => openTicket(app.deps, m)));
-    expect(results.map((r) => r.ok && r.value.status)).toEqual([
-      'opened',
-      'opened',
-      'opened',
-      'opened',
-      'ignored',
-    ]);
+    expect(await statusesOf(batch)).toEqual(['opened', 'opened', 'opened', 'opened', 'ignored']);
     const rows = await app.rows<{ description: string; name: string }>(
       'select t.description, o.name from tickets t join organizations o on o.id = t.organization_id order by t.id',
     );
@@ -305,14 +304,7 @@ describe(`open a ticket (${TEST_DB_KIND})`, () => {
       message('hello', { channelId: 'C0NOTLINKD' }),
       message('Invoices show the wrong currency'),
     ];
-    const results = await Promise.all(batch.map((m) => openTicket(app.deps, m)));
-    expect(results.map((r) => r.ok && r.value.status)).toEqual([
-      'ignored',
-      'opened',
-      'ignored',
-      'ignored',
-      'opened',
-    ]);
+    expect(await statusesOf(batch)).toEqual(['ignored', 'opened', 'ignored', 'ignored', 'opened']);
     const later = await open('Webhooks arrive twice');
     const ids = (await app.rows<{ id: number }>('select id from tickets order by id')).map((r) =>
       Number(r.id),

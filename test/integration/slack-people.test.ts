@@ -1,16 +1,10 @@
-import { LogLevel, WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SlackPeople } from '../../src/adapters/slack/people.js';
 import { silentLogger } from '../../src/ports/logger.js';
 import { FakeSlack } from '../fakes/slack/fake-slack.js';
 
 let fake: FakeSlack;
-const client = () =>
-  new WebClient('xoxb-test', {
-    slackApiUrl: fake.url,
-    retryConfig: { retries: 0 },
-    logLevel: LogLevel.ERROR,
-  });
+const client = () => fake.webClient();
 
 beforeAll(async () => {
   fake = await FakeSlack.start({ teamId: 'T0ACME0001', botUserId: 'U0TIERBOT1', botId: 'B0TIERBOT1' });

@@ -1,4 +1,4 @@
-import { LogLevel, WebClient, type WebClientOptions } from '@slack/web-api';
+import type { WebClientOptions } from '@slack/web-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeSlack } from './fake-slack.js';
 
@@ -7,14 +7,7 @@ const CUSTOMER = 'U0CUSTOMR1';
 
 let fake: FakeSlack;
 
-function client(opts: WebClientOptions = {}): WebClient {
-  return new WebClient('xoxb-test', {
-    slackApiUrl: fake.url,
-    retryConfig: { retries: 0 },
-    logLevel: LogLevel.ERROR,
-    ...opts,
-  });
-}
+const client = (opts: WebClientOptions = {}) => fake.webClient(opts);
 
 beforeAll(async () => {
   fake = await FakeSlack.start({ teamId: 'T0ACME0001', botUserId: 'U0TIERBOT1', botId: 'B0TIERBOT1' });

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { LogLevel, WebClient, type WebClientOptions } from '@slack/web-api';
 import { type Args, fail, type MethodResult } from './args.js';
 import { FaultPlan, faultAnswer, RESPONSE_URL } from './faults.js';
 import { bearerToken, parseArgs, parseJsonBody, readBody, send, sendJson } from './http.js';
@@ -88,6 +89,16 @@ export class FakeSlack {
   /** `http://127.0.0.1:PORT` */
   get origin(): string {
     return this.address;
+  }
+
+  /** A real Web API client pointed at this fake: no retries, errors only in its log. */
+  webClient(opts: WebClientOptions = {}): WebClient {
+    return new WebClient('xoxb-test', {
+      slackApiUrl: this.url,
+      retryConfig: { retries: 0 },
+      logLevel: LogLevel.ERROR,
+      ...opts,
+    });
   }
 
   /** `http://127.0.0.1:PORT/api/`, what WebClient takes as `slackApiUrl`. */
