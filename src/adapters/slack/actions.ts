@@ -13,30 +13,52 @@ export interface SlackActionDeps {
 
 type Run = (actor: ActorRef, ticketId: number, value: string) => Promise<Result<unknown>>;
 
-/** Card buttons and the priority menu → use cases; a refusal is an ephemeral message to the clicker. */
-export function registerActions(app: App, c: SlackActionDeps): void {
-  const on = (actionId: string, run: Run) =>
-    app.action(actionId, async ({ ack, body, action, respond }) => {
-      await ack();
-      const b = body as BlockAction;
-      const a = action as { value?: string; block_id?: string; selected_option?: { value: string } };
-      // Buttons carry the ticket id as their value; the priority menu's value is the priority, so the id is in block_id.
-      const ticketId = a.selected_option ? ticketIdFromBlockId(a.block_id ?? '') : Number(a.value);
-      const value = a.selected_option?.value ?? a.value ?? '';
-      try {
-        if (ticketId === null || !Number.isSafeInteger(ticketId))
-          throw new Error(`bad ticket id in action ${actionId}`);
-        const r = await run({ platform: 'slack', externalId: b.user.id }, ticketId, value);
-        if (r.ok) c.wake();
-        else await say(respond, r.error.message);
-      } catch (err) {
-        c.logger.error({ err, actionId }, 'block action failed');
-        await say(respond, 'Something went wrong on our side; nothing was changed. Please try again.');
-      }
-    });
+const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
-  for (const action of CARD_ACTIONS)
-    on(ACTION_IDS[action], (actor, ticketId, value) => runCardAction(c.deps, actor, action, ticketId, value));
+/** A pattern matching exactly these names: one Bolt listener for several actions or commands. */
+export function exactly(names: readonly string[]): RegExp {
+  return new RegExp(`^(?:${names.map(escapeRegex).join('|')})$`);
+}
+
+/**
+ * Card buttons and the priority menu → use cases; a refusal is an ephemeral message to the clicker.
+ * One listener for all of them: Bolt runs every registered listener's middleware for every
+ * incoming event, so each listener more costs every message in every linked channel.
+ */
+export function registerActions(app: App, c: SlackActionDeps): void {
+  const runs = new Map<string, { actionId: string; run: Run }>(
+    CARD_ACTIONS.map((action) => [
+      ACTION_IDS[action],
+      {
+        actionId: ACTION_IDS[action],
+        run: (actor, ticketId, value) => runCardAction(c.deps, actor, action, ticketId, value),
+      },
+    ]),
+  );
+  app.action(exactly([...runs.keys()]), async ({ ack, body, action, respond }) => {
+    await ack();
+    const b = body as BlockAction;
+    const a = action as {
+      action_id: string;
+      value?: string;
+      block_id?: string;
+      selected_option?: { value: string };
+    };
+    const { actionId, run } = runs.get(a.action_id)!;
+    // Buttons carry the ticket id as their value; the priority menu's value is the priority, so the id is in block_id.
+    const ticketId = a.selected_option ? ticketIdFromBlockId(a.block_id ?? '') : Number(a.value);
+    const value = a.selected_option?.value ?? a.value ?? '';
+    try {
+      if (ticketId === null || !Number.isSafeInteger(ticketId))
+        throw new Error(`bad ticket id in action ${actionId}`);
+      const r = await run({ platform: 'slack', externalId: b.user.id }, ticketId, value);
+      if (r.ok) c.wake();
+      else await say(respond, r.error.message);
+    } catch (err) {
+      c.logger.error({ err, actionId }, 'block action failed');
+      await say(respond, 'Something went wrong on our side; nothing was changed. Please try again.');
+    }
+  });
 }
 
 async function say(respond: RespondFn, text: string): Promise<void> {

@@ -8,6 +8,7 @@ import {
 } from '../../app/commands/ticket-command.js';
 import type { AppDeps } from '../../app/deps.js';
 import type { Logger } from '../../ports/logger.js';
+import { exactly } from './actions.js';
 
 /** Slack's escaped mentions (`<@U123|name>`, `<#C123|name>`) → the neutral `@U123` / `#C123`. */
 export function normalizeMentions(text: string): string {
@@ -29,23 +30,12 @@ async function reply(respond: RespondFn, r: CommandReply): Promise<void> {
  * answer ephemerally through the response URL. Errors come back with the usage; nothing throws.
  */
 export function registerCommands(app: App, c: SlackCommandDeps): void {
+  // One Bolt listener for the three (see registerActions).
+  const runs = new Map<string, (text: string, user: string, channel: string) => Promise<CommandReply>>();
   const handle = (
     name: string,
     run: (text: string, user: string, channel: string) => Promise<CommandReply>,
-  ) =>
-    app.command(name, async ({ command, ack, respond }) => {
-      await ack();
-      let r: CommandReply;
-      try {
-        r = await run(normalizeMentions(command.text ?? ''), command.user_id, command.channel_id);
-      } catch (err) {
-        c.logger.error({ err, command: name }, 'slash command failed');
-        r = internalErrorReply(err);
-      }
-      if (r.ok) c.wake();
-      await reply(respond, r);
-    });
-
+  ) => runs.set(name, run);
   handle('/ticket', (text, user) =>
     handleTicketCommand(
       c.deps,
@@ -65,4 +55,17 @@ export function registerCommands(app: App, c: SlackCommandDeps): void {
       p.platformUserId ? `<@${p.platformUserId}>` : p.name,
     ),
   );
+  app.command(exactly([...runs.keys()]), async ({ command, ack, respond }) => {
+    await ack();
+    const name = command.command;
+    let r: CommandReply;
+    try {
+      r = await runs.get(name)!(normalizeMentions(command.text ?? ''), command.user_id, command.channel_id);
+    } catch (err) {
+      c.logger.error({ err, command: name }, 'slash command failed');
+      r = internalErrorReply(err);
+    }
+    if (r.ok) c.wake();
+    await reply(respond, r);
+  });
 }

@@ -113,13 +113,15 @@ async function onTicketReaction(ctx: SlackInboundDeps, channel: string, ts: stri
  * of the same event are harmless because every use case is idempotent on the platform message id.
  */
 export function registerEvents(app: App, ctx: SlackInboundDeps): void {
-  app.event('message', async ({ event }) => {
-    const e = event as unknown as MessageEvent;
-    if (e.subtype === 'message_changed' || e.subtype === 'message_deleted') return onEditOrDelete(ctx, e);
-    if (!HUMAN_SUBTYPES.has(e.subtype) || e.bot_id || !e.user || e.user === ctx.botUserId) return;
-    await onHumanMessage(ctx, e);
-  });
-  app.event('reaction_added', async ({ event }) => {
+  // One listener for both (see registerActions).
+  app.event(/^(?:message|reaction_added)$/, async ({ event }) => {
+    if (event.type === 'message') {
+      const e = event as unknown as MessageEvent;
+      if (e.subtype === 'message_changed' || e.subtype === 'message_deleted') return onEditOrDelete(ctx, e);
+      if (!HUMAN_SUBTYPES.has(e.subtype) || e.bot_id || !e.user || e.user === ctx.botUserId) return;
+      await onHumanMessage(ctx, e);
+      return;
+    }
     const e = event as unknown as {
       reaction: string;
       user: string;
