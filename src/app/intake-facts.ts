@@ -91,7 +91,6 @@ export async function batchFacts(uow: UnitOfWork, msgs: InboundMessage[], domain
   return {
     existing,
     byDomain,
-    specialistIds: [...new Set([...byDomain.values()].flat().map((s) => s.person.id))],
     link: (m: InboundMessage) => links.get(keyOf(m.platform, m.channelId)) ?? null,
     person: (m: InboundMessage) => people.get(keyOf(m.platform, m.author.externalId)) ?? null,
     remember: (m: InboundMessage, p: PersonRecord) => people.set(keyOf(m.platform, m.author.externalId), p),

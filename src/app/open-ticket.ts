@@ -180,11 +180,26 @@ function opening(
 }
 
 /**
- * Opens tickets for a batch of messages in three round trips, whatever the batch size, and without
- * a transaction around them: the reads (batchFacts) go out together; then the specialists' load,
- * the ticket numbers (reserved) and any first-time customers; then one statement writes the
- * tickets with their SLA clocks, messages, events and outbox rows (IntakeRepository.open), all or
- * nothing. Outcomes come back in the order of `msgs`.
+ * Messages of a batch that open a ticket unless they are already tickets or their channel is not
+ * linked: a 🎫 reaction, or an author the platform says is outside the team (a Slack Connect
+ * customer). Their numbers can be reserved before anything is read.
+ */
+function surelyCustomers(msgs: InboundMessage[]): number {
+  return new Set(
+    msgs
+      .filter((m) => m.trigger === 'reaction' || m.author.external === true)
+      .map((m) => keyOf(m.platform, m.messageId)),
+  ).size;
+}
+
+/**
+ * Opens tickets for a batch of messages in two round trips, whatever the batch size, and without
+ * a transaction around them: the reads (batchFacts), the specialists' load and the ticket numbers
+ * of the messages that surely open (surelyCustomers) go out together; then one statement writes
+ * the tickets with their SLA clocks, messages, events and outbox rows (IntakeRepository.open), all
+ * or nothing. First-time customers, and numbers for accepted messages beyond those reserved, take
+ * one round trip more in between. A reserved number left unused (a retry of an opened message) is
+ * a gap in the ticket numbers, as after a failed insert. Outcomes come back in the order of `msgs`.
  */
 async function openBatch(
   uow: UnitOfWork,
@@ -193,7 +208,12 @@ async function openBatch(
 ): Promise<OpenTicketOutcome[]> {
   const at = deps.clock.now();
   const out: Array<OpenTicketOutcome | undefined> = new Array(msgs.length);
-  const facts = await batchFacts(uow, msgs, policyDomains(deps.policy));
+  const domains = policyDomains(deps.policy);
+  const [facts, load, early] = await Promise.all([
+    batchFacts(uow, msgs, domains),
+    uow.tickets.openLoad(domains),
+    uow.intake.reserveIds(surelyCustomers(msgs)),
+  ]);
   // The same message twice in one batch (a platform retry) is answered from the first.
   const first = new Map<string, number>();
   const repeats: Array<[number, number]> = [];
@@ -235,11 +255,11 @@ async function openBatch(
       facts.remember(c.msg, p);
     }
   };
-  const [load, ids] = await Promise.all([
-    uow.tickets.openLoad(facts.specialistIds),
-    uow.intake.reserveIds(accepted.length),
+  const [more] = await Promise.all([
+    accepted.length > early.length ? uow.intake.reserveIds(accepted.length - early.length) : [],
     newcomers(),
   ]);
+  const ids = [...early, ...more];
   // The tier is resolved from the organization's criteria under the policy in force now; a
   // channel override wins. The stored organizations.tier is a cache for display.
   const entries = accepted.map((a, i) => {

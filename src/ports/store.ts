@@ -55,8 +55,12 @@ export interface TicketRepository {
   nextSlaCheckAt(): Promise<number | null>;
   /** Records where tickets' cards were posted, in one statement (not a ticket change: no version bump). */
   setCardRefs(refs: Array<{ id: number; messageRef: string }>): Promise<void>;
-  /** Open tickets assigned to each person. */
-  openLoad(personIds: number[]): Promise<Map<number, number>>;
+  /**
+   * Open tickets assigned to each specialist of any of `domains` (people with a skill in one),
+   * found in the same query, so it needs no earlier read of who they are. People with none are
+   * left out.
+   */
+  openLoad(domains: string[]): Promise<Map<number, number>>;
 }
 
 export interface EventRepository {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addMessage } from '../../src/app/add-message.js';
+import { claimTicket } from '../../src/app/claim-ticket.js';
 import { type InboundMessage, openTicket } from '../../src/app/open-ticket.js';
 import { threadReply } from '../../src/app/outbound.js';
 import type { OpeningTicket, TicketRecord } from '../../src/ports/store.js';
@@ -314,6 +315,41 @@ describe(`open a ticket (${TEST_DB_KIND})`, () => {
     expect(ids[1]! - ids[0]!).toBe(1);
     expect(ids[2]! - ids[1]!).toBe(1);
     expect(later.status === 'opened' && later.ticket.id).toBe(ids[2]);
+  });
+
+  it('numbers reserved before the reads (external authors, 🎫) and after them (the rest) stay consecutive', async () => {
+    const priya = { externalId: 'U0PRIYA001', displayName: 'Priya', workspaceId: 'T0VENDOR01' };
+    const external = { ...ines, external: true };
+    const batch = [
+      message('Exports fail with a timeout', { author: external }),
+      message('Invoices show the wrong currency'),
+      message('FYI maintenance tonight', { author: priya, trigger: 'reaction' }),
+      message('SSO login fails', { author: { ...external, externalId: 'U0NEWEXT01', displayName: 'New' } }),
+      message('On it, looking now', { author: priya }),
+    ];
+    expect(await statusesOf(batch)).toEqual(['opened', 'opened', 'opened', 'opened', 'ignored']);
+    const ids = (await app.rows<{ id: number }>('select id from tickets order by id')).map((r) =>
+      Number(r.id),
+    );
+    expect(ids).toHaveLength(4);
+    expect(ids[3]! - ids[0]!).toBe(3);
+  });
+
+  it('ranks specialists by their open tickets, counted in the first round of reads', async () => {
+    const first = await open('Webhooks fail with 502 for every order');
+    if (first.status !== 'opened') throw new Error(first.status);
+    const jun = first.ticket.candidates.find((c) => c.handle === 'jun');
+    expect(jun?.reasons).toContain('0 open tickets');
+    const claimed = await claimTicket(app.deps, {
+      actor: { platform: 'slack', externalId: 'U0JUN00001' },
+      ticketId: first.ticket.id,
+    });
+    expect(claimed.ok).toBe(true);
+    const second = await open('Webhooks arrive twice since the upgrade');
+    if (second.status !== 'opened') throw new Error(second.status);
+    expect(second.ticket.domain).toBe('integrations');
+    expect(second.ticket.candidates.find((c) => c.handle === 'jun')?.reasons).toContain('1 open ticket');
+    expect(second.ticket.candidates.find((c) => c.handle === 'priya')?.reasons).toContain('0 open tickets');
   });
 
   it('registers an unknown author in a linked channel as a customer of that organization', async () => {
