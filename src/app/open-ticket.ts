@@ -255,10 +255,7 @@ async function openBatch(
       facts.remember(c.msg, p);
     }
   };
-  const [more] = await Promise.all([
-    accepted.length > early.length ? uow.intake.reserveIds(accepted.length - early.length) : [],
-    newcomers(),
-  ]);
+  const [more] = await Promise.all([uow.intake.reserveIds(accepted.length - early.length), newcomers()]);
   const ids = [...early, ...more];
   // The tier is resolved from the organization's criteria under the policy in force now; a
   // channel override wins. The stored organizations.tier is a cache for display.

@@ -34,7 +34,8 @@ interface CompiledTriage {
 
 const cache = new WeakMap<Policy, CompiledTriage>();
 
-const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** `s` as a literal inside a regular expression. */
+export const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * A case-insensitive whole-word (or whole-phrase) matcher. Lookarounds instead of `\b`, so keywords

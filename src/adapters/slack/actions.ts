@@ -2,6 +2,7 @@ import type { App, BlockAction, RespondFn } from '@slack/bolt';
 import type { ActorRef } from '../../app/actors.js';
 import { CARD_ACTIONS, runCardAction } from '../../app/card-action.js';
 import type { AppDeps, Result } from '../../app/deps.js';
+import { escapeRegex } from '../../domain/triage.js';
 import type { Logger } from '../../ports/logger.js';
 import { ACTION_IDS, ticketIdFromBlockId } from './render.js';
 
@@ -12,8 +13,6 @@ export interface SlackActionDeps {
 }
 
 type Run = (actor: ActorRef, ticketId: number, value: string) => Promise<Result<unknown>>;
-
-const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /** A pattern matching exactly these names: one Bolt listener for several actions or commands. */
 export function exactly(names: readonly string[]): RegExp {
@@ -26,13 +25,10 @@ export function exactly(names: readonly string[]): RegExp {
  * incoming event, so each listener more costs every message in every linked channel.
  */
 export function registerActions(app: App, c: SlackActionDeps): void {
-  const runs = new Map<string, { actionId: string; run: Run }>(
+  const runs = new Map<string, Run>(
     CARD_ACTIONS.map((action) => [
       ACTION_IDS[action],
-      {
-        actionId: ACTION_IDS[action],
-        run: (actor, ticketId, value) => runCardAction(c.deps, actor, action, ticketId, value),
-      },
+      (actor, ticketId, value) => runCardAction(c.deps, actor, action, ticketId, value),
     ]),
   );
   app.action(exactly([...runs.keys()]), async ({ ack, body, action, respond }) => {
@@ -44,7 +40,8 @@ export function registerActions(app: App, c: SlackActionDeps): void {
       block_id?: string;
       selected_option?: { value: string };
     };
-    const { actionId, run } = runs.get(a.action_id)!;
+    const actionId = a.action_id;
+    const run = runs.get(actionId)!;
     // Buttons carry the ticket id as their value; the priority menu's value is the priority, so the id is in block_id.
     const ticketId = a.selected_option ? ticketIdFromBlockId(a.block_id ?? '') : Number(a.value);
     const value = a.selected_option?.value ?? a.value ?? '';
