@@ -2,8 +2,9 @@
  * Figure 1's customers, in a process of their own (forked by bench/intake.ts), as Slack is outside
  * the bot: signing and sending the requests does not run on the bot's event loop. Keeps
  * `concurrency` messages in flight: each one is POSTed signed to the Slack endpoint, and the next
- * goes out once its 200 came back and the bot reported a ticket opened (the parent forwards the
- * adapter's "opened" signals as `{ type: 'opened', n }`).
+ * goes out once its 200 came back and the bot reported it done: a ticket opened, or for the
+ * delivery reference the message handled (the parent forwards those signals as
+ * `{ type: 'opened', n }`).
  */
 import { customerMessage, postSigned } from './lib/slack.js';
 
@@ -15,6 +16,11 @@ export interface LoadRequest {
   /** Numbers the messages' texts from here (the warm-up and the measured run differ). */
   first: number;
   texts: string[];
+  /**
+   * Appends the message's number to its text, so that no two tickets read the same (default). The
+   * small talk of the delivery reference goes out as written, or it would not be small talk.
+   */
+  numbered?: boolean;
 }
 
 /** Credits released by the bot's "ticket opened" signals. */
@@ -63,7 +69,9 @@ async function run(r: LoadRequest): Promise<number> {
         const n = r.first + i;
         const status = await postSigned(
           endpoint,
-          customerMessage(`${r.texts[n % r.texts.length]} (${n})`).body,
+          customerMessage(
+            r.numbered === false ? r.texts[n % r.texts.length]! : `${r.texts[n % r.texts.length]} (${n})`,
+          ).body,
         );
         if (status !== 200) throw new Error(`endpoint answered ${status}`);
         await opened();

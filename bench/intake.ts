@@ -7,6 +7,10 @@
  *
  * Ceiling: one-row INSERT … ON CONFLICT DO NOTHING into an indexed table, same driver, same pool,
  * same concurrency.
+ *
+ * Reference: the delivery alone. The same customer, channel and path, with small talk ("thanks!")
+ * that the handler reads and lets go, so nothing is opened; a message counts when the adapter is
+ * done handling it. It is the most any ticket pipeline behind this path could reach here.
  */
 import { fork } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -32,6 +36,9 @@ const TEXTS = [
   'Shipment webhooks arrive twice, our ledger sync double-books them',
   'Dashboard is slow, reports take a minute to load',
 ];
+
+/** Small talk (see src/app/small-talk.ts): delivered and handled, never a ticket. */
+const SMALL_TALK = ['thanks!', 'hi team', 'got it', 'cheers', 'thank you so much!'];
 
 /** Runs `count` operations with at most `concurrency` in flight; resolves with ops per second. */
 async function closedLoop(count: number, concurrency: number, op: (i: number) => Promise<unknown>) {
@@ -87,15 +94,25 @@ async function startLoad() {
           pending = 0;
         });
     },
-    /** Sends `count` messages, `first` on, with CONCURRENCY in flight; resolves with tickets per second. */
-    run(endpoint: URL, first: number, count: number, onProgress: (f: number) => void): Promise<number> {
+    /**
+     * Sends `count` messages, `first` on, with CONCURRENCY in flight; resolves with messages per
+     * second. Questions by default; `smallTalk` for the delivery reference.
+     */
+    run(
+      endpoint: URL,
+      first: number,
+      count: number,
+      onProgress: (f: number) => void,
+      smallTalk = false,
+    ): Promise<number> {
       const request: LoadRequest = {
         type: 'run',
         endpoint: endpoint.toString(),
         count,
         concurrency: CONCURRENCY,
         first,
-        texts: TEXTS,
+        texts: smallTalk ? SMALL_TALK : TEXTS,
+        numbered: !smallTalk,
       };
       return Promise.race([
         exited,
@@ -118,6 +135,8 @@ async function startLoad() {
 figure(async (opts, progress) => {
   const count = opts.quick ? 100 : 20_000;
   const warmup = opts.quick ? 30 : 500;
+  const deliveries = count / 2;
+  let countHandled = false;
   const db = await createBenchDatabase(opts.databaseUrl, 'intake');
   const database = await db.open(DEFAULT_POOL);
   const fake = await startFakeSlack();
@@ -160,13 +179,21 @@ figure(async (opts, progress) => {
         upstream: { host: '127.0.0.1', port: await http.listen(0, '127.0.0.1') },
         logLevel: 'silent',
       },
-      record: (e, settled) => adapter.inbox!.record(e, settled),
+      // During the delivery reference a message is done once the adapter has handled it.
+      record: (e, settled) =>
+        adapter.inbox!.record(e, () => {
+          settled();
+          if (countHandled) load?.opened();
+        }),
       logger: silentLogger,
     });
     await adapter.start();
     const endpoint = new URL(`http://127.0.0.1:${ingress.port}/slack/events`);
     await load.run(endpoint, count, warmup, () => {});
-    const perSecond = await load.run(endpoint, 0, count, (f) => progress(0.3 + 0.7 * f));
+    countHandled = true;
+    const deliveryPerSecond = await load.run(endpoint, 0, deliveries, (f) => progress(0.3 + 0.2 * f), true);
+    countHandled = false;
+    const perSecond = await load.run(endpoint, 0, count, (f) => progress(0.5 + 0.5 * f));
     const peakRssMb = process.resourceUsage().maxRSS / 1024; // the ingress thread included
     await ingress.stop();
     await adapter.stop();
@@ -178,7 +205,15 @@ figure(async (opts, progress) => {
     );
     if (Number(made!.tickets) !== count + warmup || Number(made!.cards) !== count + warmup)
       throw new Error(`expected ${count + warmup} tickets and cards, found ${JSON.stringify(made)}`);
-    return { count, concurrency: CONCURRENCY, perSecond, ceilingPerSecond, peakRssMb };
+    return {
+      count,
+      concurrency: CONCURRENCY,
+      perSecond,
+      ceilingPerSecond,
+      deliveries,
+      deliveryPerSecond,
+      peakRssMb,
+    };
   } finally {
     load?.stop();
     await database.close();

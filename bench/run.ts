@@ -26,6 +26,9 @@ interface Intake {
   concurrency: number;
   perSecond: number;
   ceilingPerSecond: number;
+  /** The delivery reference: small talk through the same path, nothing opened. */
+  deliveries: number;
+  deliveryPerSecond: number;
   peakRssMb: number;
 }
 interface Sweep {
@@ -137,6 +140,8 @@ async function main() {
       perSecond: round(intake.perSecond),
       ceilingPerSecond: round(intake.ceilingPerSecond),
       ratio: round(intake.perSecond / intake.ceilingPerSecond, 3),
+      deliveryPerSecond: round(intake.deliveryPerSecond),
+      deliveryRatio: round(intake.deliveryPerSecond / intake.ceilingPerSecond, 3),
     },
     sweep: {
       msAt10k: round(sweep.msAtSmall, 3),
@@ -165,6 +170,13 @@ async function main() {
       ceiling: `${report.intake.ceilingPerSecond} inserts/s (ratio ${report.intake.ratio})`,
       target: '≥ 0.5 × ceiling',
       met: report.intake.ratio >= 0.5,
+    },
+    {
+      figure: `1′ delivery alone (${count(intake.deliveries)} small talk, nothing opened)`,
+      measured: `${report.intake.deliveryPerSecond} messages/s`,
+      ceiling: `ratio ${report.intake.deliveryRatio} to the same ceiling`,
+      target: 'reference: caps figure 1',
+      met: null,
     },
     {
       figure: `2 SLA tick, nothing due, ${count(sweep.large)} open`,

@@ -36,7 +36,13 @@ describe('bench --quick --json', () => {
     const report = JSON.parse(stdout.trim().split('\n').at(-1)!);
     const positive = expect.toSatisfy((n: unknown) => typeof n === 'number' && Number.isFinite(n) && n > 0);
     expect(report).toEqual({
-      intake: { perSecond: positive, ceilingPerSecond: positive, ratio: positive },
+      intake: {
+        perSecond: positive,
+        ceilingPerSecond: positive,
+        ratio: positive,
+        deliveryPerSecond: positive,
+        deliveryRatio: positive,
+      },
       sweep: { msAt10k: positive, msAt1M: positive, ratio: positive },
       pingLateness: { p50Ms: positive, p99Ms: positive },
       ack: { p50Ms: positive, p99Ms: positive, bareP99Ms: positive, ratio: positive },
