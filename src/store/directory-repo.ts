@@ -1,4 +1,4 @@
-import { and, arrayContains, eq, inArray } from 'drizzle-orm';
+import { and, arrayContains, eq, inArray, sql } from 'drizzle-orm';
 import type { Platform, Role } from '../domain/policy.js';
 import type {
   ChannelLinkRecord,
@@ -10,7 +10,7 @@ import type {
 } from '../ports/store.js';
 import type { DbOrTx } from './db.js';
 import { channelLinks, identities, organizations, people, skills } from './schema/index.js';
-import { oneOf } from './sql.js';
+import { anyOf, oneOf, perHandle } from './sql.js';
 
 type OrgRow = typeof organizations.$inferSelect;
 type PersonRow = typeof people.$inferSelect;
@@ -42,6 +42,43 @@ export function personFromRow(r: PersonRow): PersonRecord {
   };
 }
 
+// The reads every intake batch makes, built once per database handle (sql.ts, perHandle).
+
+/** Channel links of one platform with their organizations. */
+const linksOf = perHandle((db: DbOrTx) =>
+  db
+    .select({ link: channelLinks, organization: organizations })
+    .from(channelLinks)
+    .innerJoin(organizations, eq(organizations.id, channelLinks.organizationId))
+    .where(and(eq(channelLinks.platform, sql.placeholder('platform')), anyOf(channelLinks.channelId, 'ids')))
+    .prepare('linked_channels'),
+);
+
+/** People by their identities on one platform. */
+const peopleOf = perHandle((db: DbOrTx) =>
+  db
+    .select({ externalId: identities.externalId, person: people })
+    .from(identities)
+    .innerJoin(people, eq(people.id, identities.personId))
+    .where(and(eq(identities.platform, sql.placeholder('platform')), anyOf(identities.externalId, 'ids')))
+    .prepare('people_by_identities'),
+);
+
+/** Every skill of everyone holding a skill in any of the domains, in one query. */
+const specialistsOf = perHandle((db: DbOrTx) =>
+  db
+    .select({ person: people, skill: skills })
+    .from(skills)
+    .innerJoin(people, eq(people.id, skills.personId))
+    .where(
+      inArray(
+        skills.personId,
+        db.select({ id: skills.personId }).from(skills).where(anyOf(skills.domain, 'domains')),
+      ),
+    )
+    .prepare('specialists'),
+);
+
 export class DrizzleDirectoryRepository implements DirectoryRepository {
   constructor(private readonly db: DbOrTx) {}
 
@@ -68,13 +105,7 @@ export class DrizzleDirectoryRepository implements DirectoryRepository {
     channelIds: string[],
   ): Promise<Map<string, { link: ChannelLinkRecord; organization: OrganizationRecord }>> {
     if (channelIds.length === 0) return new Map();
-    const rows = await this.db
-      .select({ link: channelLinks, organization: organizations })
-      .from(channelLinks)
-      .innerJoin(organizations, eq(organizations.id, channelLinks.organizationId))
-      .where(
-        and(eq(channelLinks.platform, platform), oneOf(channelLinks.channelId, [...new Set(channelIds)])),
-      );
+    const rows = await linksOf(this.db).execute({ platform, ids: [...new Set(channelIds)] });
     return new Map(
       rows.map(({ link: r, organization }) => [
         r.channelId,
@@ -123,11 +154,7 @@ export class DrizzleDirectoryRepository implements DirectoryRepository {
 
   async peopleByIdentities(platform: Platform, externalIds: string[]): Promise<Map<string, PersonRecord>> {
     if (externalIds.length === 0) return new Map();
-    const rows = await this.db
-      .select({ externalId: identities.externalId, person: people })
-      .from(identities)
-      .innerJoin(people, eq(people.id, identities.personId))
-      .where(and(eq(identities.platform, platform), oneOf(identities.externalId, externalIds)));
+    const rows = await peopleOf(this.db).execute({ platform, ids: externalIds });
     return new Map(rows.map((r) => [r.externalId, personFromRow(r.person)]));
   }
 
@@ -185,17 +212,7 @@ export class DrizzleDirectoryRepository implements DirectoryRepository {
   async specialists(domains: string[]): Promise<Map<string, Specialist[]>> {
     const out = new Map<string, Specialist[]>(domains.map((d) => [d, []]));
     if (domains.length === 0) return out;
-    // Every skill of everyone holding a skill in any of the domains, in one query.
-    const rows = await this.db
-      .select({ person: people, skill: skills })
-      .from(skills)
-      .innerJoin(people, eq(people.id, skills.personId))
-      .where(
-        inArray(
-          skills.personId,
-          this.db.select({ id: skills.personId }).from(skills).where(inArray(skills.domain, domains)),
-        ),
-      );
+    const rows = await specialistsOf(this.db).execute({ domains });
     const byPerson = new Map<number, Specialist>();
     for (const r of rows) {
       let sp = byPerson.get(r.person.id);

@@ -6,6 +6,32 @@ export function oneOf<T>(column: Column, values: readonly T[]): SQL {
   return values.length === 1 ? eq(column, values[0]) : inArray(column, values as T[]);
 }
 
+/**
+ * `column = any($name)`: a list as one array parameter of a prepared query (see `perHandle`), so
+ * the statement's text is the same whatever the list's length.
+ */
+export function anyOf(column: Column, name: string): SQL {
+  return sql`${column} = any(${sql.placeholder(name)})`;
+}
+
+/**
+ * A query built once per database handle, then only executed (drizzle's `.prepare()`, with
+ * `sql.placeholder` for what changes). For the small reads every intake batch makes, building the
+ * query (the select list column by column, the conditions) cost the bot more CPU than the
+ * database's work on it (BENCHMARKS.md). A transaction's handle builds its own, once.
+ */
+export function perHandle<H extends object, Q>(build: (db: H) => Q): (db: H) => Q {
+  const built = new WeakMap<H, Q>();
+  return (db) => {
+    let q = built.get(db);
+    if (q === undefined) {
+      q = build(db);
+      built.set(db, q);
+    }
+    return q;
+  };
+}
+
 /** The rows of a raw `db.execute`: postgres.js returns an array, PGlite an object with `rows`. */
 export function rowsOf<T>(result: unknown): T[] {
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];

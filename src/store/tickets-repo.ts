@@ -5,7 +5,7 @@ import type { TicketStatus } from '../domain/ticket.js';
 import type { NewTicket, SlaChange, TicketRecord, TicketRepository } from '../ports/store.js';
 import type { DbOrTx } from './db.js';
 import { skills, slaClocks, tickets } from './schema/index.js';
-import { insertJson, oneOf, rowsOf } from './sql.js';
+import { anyOf, insertJson, oneOf, perHandle, rowsOf } from './sql.js';
 import { toDate, toMs } from './time.js';
 
 type Row = typeof tickets.$inferSelect;
@@ -124,6 +124,36 @@ export function clockRows(ts: TicketRecord[]): Array<typeof slaClocks.$inferInse
   );
 }
 
+/** Tickets opened from these messages of one platform (every intake batch asks). */
+const byOrigins = perHandle((db: DbOrTx) =>
+  db
+    .select()
+    .from(tickets)
+    .where(
+      and(eq(tickets.originPlatform, sql.placeholder('platform')), anyOf(tickets.originMessageId, 'ids')),
+    )
+    .prepare('tickets_by_origins'),
+);
+
+/** Open tickets per assignee among the people skilled in any of `domains` (every intake batch asks). */
+const loadOf = perHandle((db: DbOrTx) =>
+  db
+    .select({ assigneeId: tickets.assigneeId, n: sql<number>`count(*)::int` })
+    .from(tickets)
+    .where(
+      and(
+        isNotNull(tickets.assigneeId),
+        inArray(
+          tickets.assigneeId,
+          db.selectDistinct({ id: skills.personId }).from(skills).where(anyOf(skills.domain, 'domains')),
+        ),
+        inArray(tickets.status, ['new', 'open', 'waiting_on_customer']),
+      ),
+    )
+    .groupBy(tickets.assigneeId)
+    .prepare('open_load'),
+);
+
 export class DrizzleTicketRepository implements TicketRepository {
   constructor(private readonly db: DbOrTx) {}
 
@@ -163,10 +193,7 @@ export class DrizzleTicketRepository implements TicketRepository {
 
   async findByOrigins(platform: Platform, messageIds: string[]): Promise<TicketRecord[]> {
     if (messageIds.length === 0) return [];
-    const rows = await this.db
-      .select()
-      .from(tickets)
-      .where(and(eq(tickets.originPlatform, platform), oneOf(tickets.originMessageId, messageIds)));
+    const rows = await byOrigins(this.db).execute({ platform, ids: messageIds });
     return rows.map(ticketFromRow);
   }
 
@@ -270,23 +297,7 @@ export class DrizzleTicketRepository implements TicketRepository {
   async openLoad(domains: string[]): Promise<Map<number, number>> {
     const out = new Map<number, number>();
     if (domains.length === 0) return out;
-    const rows = await this.db
-      .select({ assigneeId: tickets.assigneeId, n: sql<number>`count(*)::int` })
-      .from(tickets)
-      .where(
-        and(
-          isNotNull(tickets.assigneeId),
-          inArray(
-            tickets.assigneeId,
-            this.db
-              .selectDistinct({ id: skills.personId })
-              .from(skills)
-              .where(inArray(skills.domain, domains)),
-          ),
-          inArray(tickets.status, ['new', 'open', 'waiting_on_customer']),
-        ),
-      )
-      .groupBy(tickets.assigneeId);
+    const rows = await loadOf(this.db).execute({ domains });
     for (const r of rows) if (r.assigneeId !== null) out.set(r.assigneeId, Number(r.n));
     return out;
   }
