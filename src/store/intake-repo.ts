@@ -3,9 +3,9 @@ import type { PgTable } from 'drizzle-orm/pg-core';
 import type { IntakeRepository, OpeningTicket, TicketRecord } from '../ports/store.js';
 import type { DbOrTx } from './db.js';
 import { outboxRow } from './delivery-repo.js';
-import { outbox, slaClocks, ticketEvents, ticketMessages, tickets } from './schema/index.js';
+import { outbox, ticketEvents, ticketMessages, tickets } from './schema/index.js';
 import { jsonRows, rowsOf } from './sql.js';
-import { clockRows, newTicketRow } from './tickets-repo.js';
+import { newTicketRow } from './tickets-repo.js';
 import { eventRows, messageRow } from './timeline-repo.js';
 
 /**
@@ -43,7 +43,6 @@ export class DrizzleIntakeRepository implements IntakeRepository {
     // Each keeps its rows' order (the semi-join may not): the outbox delivers a ticket's messages
     // in id order.
     const dependents: Array<[string, PgTable, Array<Record<string, unknown>>, SQL, SQL]> = [
-      ['c', slaClocks, clockRows(ts), sql``, sql``],
       [
         'm',
         ticketMessages,

@@ -1,10 +1,9 @@
 import { and, asc, desc, eq, inArray, isNotNull, lte, or, sql } from 'drizzle-orm';
 import type { Platform, Priority } from '../domain/policy.js';
-import { CLOCK_KINDS } from '../domain/sla/types.js';
 import type { TicketStatus } from '../domain/ticket.js';
 import type { NewTicket, SlaChange, TicketRecord, TicketRepository } from '../ports/store.js';
 import type { DbOrTx } from './db.js';
-import { skills, slaClocks, tickets } from './schema/index.js';
+import { skills, tickets } from './schema/index.js';
 import { anyOf, insertJson, oneOf, perHandle, rowsOf } from './sql.js';
 import { toDate, toMs } from './time.js';
 
@@ -100,30 +99,6 @@ export function newTicketRow(t: NewTicket & { id?: number }): typeof tickets.$in
   return row;
 }
 
-/** The sla_clocks rows (one per clock kind the ticket has) that project each ticket's SLA state. */
-export function clockRows(ts: TicketRecord[]): Array<typeof slaClocks.$inferInsert> {
-  return ts.flatMap((t) =>
-    CLOCK_KINDS.flatMap((kind) => {
-      const c = t.sla.clocks[kind];
-      if (!c) return [];
-      const paused = c.pauses.some((p) => p.to === null) ? 'yes' : 'no';
-      return [
-        {
-          ticketId: t.id,
-          kind,
-          startedAt: new Date(c.startedAt),
-          targetMs: c.targetMs,
-          dueAt: toDate(c.dueAt),
-          metAt: toDate(c.metAt),
-          breachedAt: toDate(c.breachedAt),
-          stoppedAt: toDate(c.stoppedAt),
-          paused,
-        },
-      ];
-    }),
-  );
-}
-
 /** Tickets opened from these messages of one platform (every intake batch asks). */
 const byOrigins = perHandle((db: DbOrTx) =>
   db
@@ -167,9 +142,7 @@ export class DrizzleTicketRepository implements TicketRepository {
       tail: sql`on conflict (origin_platform, origin_message_id) do nothing`,
       returning: true,
     });
-    const records = rows.map(ticketFromRow);
-    await this.projectClocks(records);
-    return records;
+    return rows.map(ticketFromRow);
   }
 
   async get(id: number, opts: { forUpdate?: boolean } = {}): Promise<TicketRecord | null> {
@@ -228,9 +201,7 @@ export class DrizzleTicketRepository implements TicketRepository {
       .set({ ...mutableColumns(t), version: sql`${tickets.version} + 1` })
       .where(eq(tickets.id, t.id))
       .returning();
-    const record = ticketFromRow(rows[0]!);
-    await this.projectClocks([record]);
-    return record;
+    return ticketFromRow(rows[0]!);
   }
 
   async updateSla(changes: SlaChange[]): Promise<TicketRecord[]> {
@@ -252,15 +223,13 @@ export class DrizzleTicketRepository implements TicketRepository {
     const versions = new Map(
       rowsOf<{ id: number; version: number }>(result).map((r) => [Number(r.id), Number(r.version)]),
     );
-    const records = changes.map((c) => ({
+    return changes.map((c) => ({
       ...c.ticket,
       sla: c.sla,
       slaNextCheckAt: c.slaNextCheckAt,
       updatedAt: c.updatedAt,
       version: versions.get(c.ticket.id) ?? c.ticket.version + 1,
     }));
-    await this.projectClocks(records);
-    return records;
   }
 
   async claimSlaDue(now: number, limit: number): Promise<TicketRecord[]> {
@@ -300,14 +269,5 @@ export class DrizzleTicketRepository implements TicketRepository {
     const rows = await loadOf(this.db).execute({ domains });
     for (const r of rows) if (r.assigneeId !== null) out.set(r.assigneeId, Number(r.n));
     return out;
-  }
-
-  /** Keeps sla_clocks (the reporting projection) equal to tickets.sla. */
-  private async projectClocks(ts: TicketRecord[]): Promise<void> {
-    await insertJson(this.db, slaClocks, clockRows(ts), {
-      tail: sql`on conflict (ticket_id, kind) do update set started_at = excluded.started_at,
-        target_ms = excluded.target_ms, due_at = excluded.due_at, met_at = excluded.met_at,
-        breached_at = excluded.breached_at, stopped_at = excluded.stopped_at, paused = excluded.paused`,
-    });
   }
 }

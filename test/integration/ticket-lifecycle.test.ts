@@ -169,13 +169,50 @@ describe(`ticket lifecycle (${TEST_DB_KIND})`, () => {
 
   it('waiting on customer pauses resolution; a customer reply resumes it', async () => {
     const due = ticket.sla.clocks.resolution!.dueAt!;
+    // The sla_clocks view (for reports) shows each clock as tickets.sla holds it, to the ms.
+    const clocks = async () =>
+      app.rows<{
+        kind: string;
+        started: string;
+        target: string;
+        due: string | null;
+        met: string | null;
+        paused: string;
+      }>(
+        `select kind, (extract(epoch from started_at) * 1000)::bigint::text as started, target_ms::text as target,
+           (extract(epoch from due_at) * 1000)::bigint::text as due, (extract(epoch from met_at) * 1000)::bigint::text as met,
+           paused
+         from sla_clocks where ticket_id = ${ticket.id} order by kind`,
+      );
+    const asTicketHolds = (t: TicketRecord) =>
+      (['first_response', 'next_update', 'resolution'] as const)
+        .filter((k) => t.sla.clocks[k])
+        .map((k) => {
+          const c = t.sla.clocks[k]!;
+          return {
+            kind: k,
+            started: String(c.startedAt),
+            target: String(c.targetMs),
+            due: c.dueAt === null ? null : String(c.dueAt),
+            met: c.metAt === null ? null : String(c.metAt),
+            paused: c.pauses.some((p) => p.to === null) ? 'yes' : 'no',
+          };
+        });
     value(await setStatus(app.deps, { actor: priya, ticketId: ticket.id, status: 'waiting_on_customer' }));
-    expect((await current()).sla.clocks.resolution?.dueAt).toBeNull();
+    const waiting = await current();
+    expect(waiting.sla.clocks.resolution?.dueAt).toBeNull();
+    expect(await clocks()).toEqual(asTicketHolds(waiting));
+    expect((await clocks()).find((c) => c.kind === 'resolution')).toMatchObject({ due: null, paused: 'yes' });
     app.clock.advanceMinutes(120);
     value(await reply(ines, 'Here are the logs you asked for'));
     const t = await current();
     expect(t.status).toBe('open');
     expect(t.sla.clocks.resolution?.dueAt).toBe(due + 120 * 60_000);
+    expect(await clocks()).toEqual(asTicketHolds(t));
+    expect((await clocks()).find((c) => c.kind === 'resolution')).toMatchObject({
+      due: String(due + 120 * 60_000),
+      paused: 'no',
+    });
   });
 
   it('resolve tells the customer and schedules auto-close; a customer reply reopens', async () => {
