@@ -129,6 +129,36 @@ const loadOf = perHandle((db: DbOrTx) =>
     .prepare('open_load'),
 );
 
+/**
+ * The ticket a thread belongs to (every reply in a thread asks): a customer thread wins over a card
+ * thread, the newest ticket over older ones, in one query.
+ */
+const byThread = perHandle((db: DbOrTx) => {
+  const [platform, channelId, threadRef] = [
+    sql.placeholder('platform'),
+    sql.placeholder('channelId'),
+    sql.placeholder('threadRef'),
+  ];
+  const origin = and(
+    eq(tickets.originPlatform, platform),
+    eq(tickets.originChannelId, channelId),
+    eq(tickets.originThreadRef, threadRef),
+  );
+  const card = and(
+    eq(tickets.cardPlatform, platform),
+    eq(tickets.cardChannelId, channelId),
+    eq(tickets.cardMessageRef, threadRef),
+  );
+  const viaOrigin = sql<boolean>`coalesce(${origin}, false)`;
+  return db
+    .select({ ticket: tickets, viaOrigin })
+    .from(tickets)
+    .where(or(origin, card))
+    .orderBy(desc(viaOrigin), desc(tickets.id))
+    .limit(1)
+    .prepare('ticket_by_thread');
+});
+
 export class DrizzleTicketRepository implements TicketRepository {
   constructor(private readonly db: DbOrTx) {}
 
@@ -171,24 +201,7 @@ export class DrizzleTicketRepository implements TicketRepository {
   }
 
   async findByThread(platform: Platform, channelId: string, threadRef: string) {
-    const origin = and(
-      eq(tickets.originPlatform, platform),
-      eq(tickets.originChannelId, channelId),
-      eq(tickets.originThreadRef, threadRef),
-    );
-    const card = and(
-      eq(tickets.cardPlatform, platform),
-      eq(tickets.cardChannelId, channelId),
-      eq(tickets.cardMessageRef, threadRef),
-    );
-    // One query: a customer thread wins over a card thread, the newest ticket over older ones.
-    const viaOrigin = sql<boolean>`coalesce(${origin}, false)`;
-    const rows = await this.db
-      .select({ ticket: tickets, viaOrigin })
-      .from(tickets)
-      .where(or(origin, card))
-      .orderBy(desc(viaOrigin), desc(tickets.id))
-      .limit(1);
+    const rows = await byThread(this.db).execute({ platform, channelId, threadRef });
     const r = rows[0];
     return r
       ? { ticket: ticketFromRow(r.ticket), via: r.viaOrigin ? ('customer' as const) : ('card' as const) }
