@@ -197,9 +197,10 @@ function surelyCustomers(msgs: InboundMessage[]): number {
  * a transaction around them: the reads (batchFacts), the specialists' load and the ticket numbers
  * of the messages that surely open (surelyCustomers) go out together; then one statement writes
  * the tickets (their SLA clocks in them) with their messages, events and outbox rows
- * (IntakeRepository.open), all or nothing. First-time customers, and numbers for accepted messages beyond those reserved, take
- * one round trip more in between. A reserved number left unused (a retry of an opened message) is
- * a gap in the ticket numbers, as after a failed insert. Outcomes come back in the order of `msgs`.
+ * (IntakeRepository.open), all or nothing. First-time customers, and numbers for accepted
+ * messages beyond those reserved, take one round trip more in between. A reserved number left
+ * unused (a retry of an opened message) is a gap in the ticket numbers, as after a failed insert.
+ * Outcomes come back in the order of `msgs`.
  */
 async function openBatch(
   uow: UnitOfWork,
