@@ -18,7 +18,7 @@ import { join, resolve } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { startIngress } from '../src/adapters/slack/ingress/ingress-link.js';
 import { createSlackAdapter } from '../src/adapters/slack/slack-adapter.js';
-import { inParallel } from '../src/app/deliver-outbox.js';
+import { inParallel } from '../src/app/delivery/deliver-outbox.js';
 import { PACKAGE_ROOT } from '../src/config/env.js';
 import { createHttpServer } from '../src/http/server.js';
 import { silentLogger } from '../src/ports/logger.js';
@@ -37,7 +37,7 @@ const TEXTS = [
   'Dashboard is slow, reports take a minute to load',
 ];
 
-/** Small talk (see src/app/small-talk.ts): delivered and handled, never a ticket. */
+/** Small talk (see src/app/intake/small-talk.ts): delivered and handled, never a ticket. */
 const SMALL_TALK = ['thanks!', 'hi team', 'got it', 'cheers', 'thank you so much!'];
 
 /** Runs `count` operations with at most `concurrency` in flight; resolves with ops per second. */

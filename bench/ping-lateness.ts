@@ -10,7 +10,7 @@
  * they would have gone out minutes earlier in production, so the burst measured is the deadlines.
  */
 import { sql } from 'drizzle-orm';
-import { openTicket } from '../src/app/open-ticket.js';
+import { openTicket } from '../src/app/intake/open-ticket.js';
 import * as slaTick from '../src/jobs/sla-tick.js';
 import { FakeClock } from '../test/fakes/clock.js';
 import { appDeps, createBenchDatabase } from './lib/database.js';

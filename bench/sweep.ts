@@ -6,7 +6,7 @@
  * spread over the following days; the reported time is the median of many ticks.
  */
 import { sql } from 'drizzle-orm';
-import { openTicket } from '../src/app/open-ticket.js';
+import { openTicket } from '../src/app/intake/open-ticket.js';
 import * as slaTick from '../src/jobs/sla-tick.js';
 import type { Database } from '../src/store/db.js';
 import { appDeps, createBenchDatabase, DEFAULT_POOL } from './lib/database.js';

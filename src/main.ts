@@ -1,7 +1,7 @@
 import type { IngressLink } from './adapters/slack/ingress/ingress-link.js';
 import type { SlackAdapter } from './adapters/slack/slack-adapter.js';
 import type { AppDeps } from './app/deps.js';
-import { syncPolicyRotations } from './app/import-directory.js';
+import { syncPolicyRotations } from './app/directory/import-directory.js';
 import { discordSettings, type Env, MIGRATIONS_DIR, slackSettings } from './config/env.js';
 import { formatProblem, loadPolicy } from './config/policy.js';
 import type { Platform } from './domain/policy.js';
@@ -18,6 +18,7 @@ import type { ChatAdapter } from './ports/adapter.js';
 import type { ChatDelivery } from './ports/chat.js';
 import { OffsetClock, systemClock } from './ports/clock.js';
 import { openDatabase, ping } from './store/db.js';
+import { SandboxStore } from './store/sandbox-repo.js';
 import { DrizzleStore } from './store/store.js';
 
 /** Housekeeping jobs on cron schedules (the SLA tick is the scheduler's own). README lists them. */
@@ -91,7 +92,7 @@ export async function start(env: Env): Promise<number> {
       adapters.push(
         createSandboxAdapter(
           { seedFile: env.TIERDESK_SANDBOX_SEED, clockControllable: !realPlatform },
-          { deps, db: database.db, logger, clock: sandboxClock, wake },
+          { deps, sandbox: new SandboxStore(database.db), logger, clock: sandboxClock, wake },
         ),
       );
     }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import type { AppDeps } from '../../src/app/deps.js';
-import { importDirectory, syncPolicyRotations } from '../../src/app/import-directory.js';
+import { importDirectory, syncPolicyRotations } from '../../src/app/directory/import-directory.js';
 import { MIGRATIONS_DIR } from '../../src/config/env.js';
 import { loadImport } from '../../src/config/import-file.js';
 import type { Policy } from '../../src/domain/policy.js';

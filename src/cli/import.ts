@@ -1,4 +1,4 @@
-import { importDirectory } from '../app/import-directory.js';
+import { importDirectory } from '../app/directory/import-directory.js';
 import type { Env } from '../config/env.js';
 import { MIGRATIONS_DIR } from '../config/env.js';
 import { loadImport } from '../config/import-file.js';

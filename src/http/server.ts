@@ -1,15 +1,9 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Handler, HttpServer } from '../ports/http.js';
 import type { Logger } from '../ports/logger.js';
 
-export type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
-
-export interface HttpServer {
-  /** Routes requests whose path starts with `prefix` to `handler` (longest prefix wins). */
-  mount(prefix: string, handler: Handler): void;
-  listen(port: number, host: string): Promise<number>;
-  close(): Promise<void>;
-}
+export type { Handler, HttpServer } from '../ports/http.js';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);

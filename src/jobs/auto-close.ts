@@ -1,5 +1,5 @@
-import { type AutoCloseCounts, runAutoClose } from '../app/auto-close.js';
 import type { AppDeps } from '../app/deps.js';
+import { type AutoCloseCounts, runAutoClose } from '../app/tickets/auto-close.js';
 
 export const name = 'auto-close';
 /** Every minute (node-cron, seconds first): warnings and closes go out within a minute of falling due. */

@@ -1,5 +1,5 @@
 import type { AppDeps } from '../app/deps.js';
-import { refreshCountdowns } from '../app/refresh-countdowns.js';
+import { refreshCountdowns } from '../app/sla/refresh-countdowns.js';
 
 export const name = 'countdown-refresh';
 /** Every 30 seconds; each card at most once a minute, at most 10 edits per channel per run. */

@@ -1,4 +1,9 @@
-import { DEFAULT_DELIVERY, type DeliveryOptions, deliverDue, nextDeliveryAt } from '../app/deliver-outbox.js';
+import {
+  DEFAULT_DELIVERY,
+  type DeliveryOptions,
+  deliverDue,
+  nextDeliveryAt,
+} from '../app/delivery/deliver-outbox.js';
 import type { AppDeps } from '../app/deps.js';
 import type { Platform } from '../domain/policy.js';
 import type { ChatDelivery } from '../ports/chat.js';

@@ -1,5 +1,5 @@
 import type { AppDeps } from '../app/deps.js';
-import { pruneInbound } from '../app/inbound-events.js';
+import { pruneInbound } from '../app/intake/inbound-events.js';
 
 export const name = 'prune-inbox';
 /** Hourly, at minute 17 (away from the top of the hour, when digests run). */

@@ -1,5 +1,5 @@
 import type { AppDeps } from '../app/deps.js';
-import { type QueueDigestResult, runQueueDigest } from '../app/queue-digest.js';
+import { type QueueDigestResult, runQueueDigest } from '../app/sla/queue-digest.js';
 
 export const name = 'queue-digest';
 /**

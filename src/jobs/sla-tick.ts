@@ -1,7 +1,7 @@
 import type { AppDeps } from '../app/deps.js';
-import type { RecipientBooks } from '../app/escalation-recipients.js';
-import { runEscalationTick } from '../app/run-escalation-tick.js';
-import { runSlaTick } from '../app/run-sla-tick.js';
+import type { RecipientBooks } from '../app/escalation/escalation-recipients.js';
+import { runEscalationTick } from '../app/escalation/run-escalation-tick.js';
+import { runSlaTick } from '../app/sla/run-sla-tick.js';
 
 const BATCH = 50;
 /** Bounds one run; what is left is picked up by the next run a moment later. */

@@ -1,5 +1,5 @@
-import type { HttpServer } from '../http/server.js';
 import type { ChatDelivery } from './chat.js';
+import type { HttpServer } from './http.js';
 
 /** A chat platform plugged into tierdesk: inbound handlers plus the outbound delivery. */
 export interface ChatAdapter {

@@ -1,5 +1,5 @@
 import type { Platform, Role, RotationPolicy } from '../domain/policy.js';
-import type { OrganizationRecord, PersonRecord } from './store.js';
+import type { OrganizationRecord, PersonRecord } from './records.js';
 
 /** Writes of directory data (import, /support link). Idempotent upserts keyed by natural names. */
 export interface AdminRepository {

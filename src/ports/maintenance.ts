@@ -1,4 +1,4 @@
-import type { TicketRecord } from './store.js';
+import type { TicketRecord } from './records.js';
 
 /** The middle part of {@link autoCloseWarningKey}, for the store's SQL. */
 export const AUTO_CLOSE_WARNING = 'autoclose-warning';

@@ -5,7 +5,7 @@ import type { DbOrTx } from './db.js';
 import { inbox } from './schema/index.js';
 import { insertJson } from './sql.js';
 
-/** The inbox of platform events the Slack ingress answered for (see src/app/inbound-events.ts). */
+/** The inbox of platform events the Slack ingress answered for (see src/app/intake/inbound-events.ts). */
 export class DrizzleInboxRepository implements InboxRepository {
   constructor(private readonly db: DbOrTx) {}
 

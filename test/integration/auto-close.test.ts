@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ActorRef } from '../../src/app/actors.js';
-import { addMessage } from '../../src/app/add-message.js';
-import { runAutoClose } from '../../src/app/auto-close.js';
-import { claimTicket } from '../../src/app/claim-ticket.js';
 import type { Result } from '../../src/app/deps.js';
-import { openTicket } from '../../src/app/open-ticket.js';
-import { resolveTicket } from '../../src/app/resolve-ticket.js';
+import { addMessage } from '../../src/app/intake/add-message.js';
+import { openTicket } from '../../src/app/intake/open-ticket.js';
+import type { ActorRef } from '../../src/app/shared/actors.js';
+import { runAutoClose } from '../../src/app/tickets/auto-close.js';
+import { claimTicket } from '../../src/app/tickets/claim-ticket.js';
+import { resolveTicket } from '../../src/app/tickets/resolve-ticket.js';
 import { run } from '../../src/jobs/auto-close.js';
 import type { TicketRecord } from '../../src/ports/store.js';
 import { createTestApp, type TestApp } from '../support/app.js';

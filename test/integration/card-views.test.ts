@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildCardViews } from '../../src/app/card-view.js';
-import { claimTicket } from '../../src/app/claim-ticket.js';
-import { openTicket } from '../../src/app/open-ticket.js';
+import { openTicket } from '../../src/app/intake/open-ticket.js';
+import { buildCardViews } from '../../src/app/shared/card-view.js';
+import { claimTicket } from '../../src/app/tickets/claim-ticket.js';
 import type { Platform } from '../../src/domain/policy.js';
 import * as slaTick from '../../src/jobs/sla-tick.js';
 import { useTestApp } from '../support/app.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { addMessage } from '../../src/app/add-message.js';
-import { openTicket } from '../../src/app/open-ticket.js';
-import { refreshCountdowns } from '../../src/app/refresh-countdowns.js';
+import { addMessage } from '../../src/app/intake/add-message.js';
+import { openTicket } from '../../src/app/intake/open-ticket.js';
+import { refreshCountdowns } from '../../src/app/sla/refresh-countdowns.js';
 import { useTestApp } from '../support/app.js';
 import { TEST_DB_KIND } from '../support/database.js';
 

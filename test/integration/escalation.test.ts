@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { acknowledgeEscalation } from '../../src/app/acknowledge-escalation.js';
-import type { ActorRef } from '../../src/app/actors.js';
-import { addMessage } from '../../src/app/add-message.js';
-import { escalateTicket } from '../../src/app/escalate-ticket.js';
-import { openTicket } from '../../src/app/open-ticket.js';
-import { resolveTicket } from '../../src/app/resolve-ticket.js';
-import { setStatus } from '../../src/app/set-status.js';
+import { acknowledgeEscalation } from '../../src/app/escalation/acknowledge-escalation.js';
+import { escalateTicket } from '../../src/app/escalation/escalate-ticket.js';
+import { addMessage } from '../../src/app/intake/add-message.js';
+import { openTicket } from '../../src/app/intake/open-ticket.js';
+import type { ActorRef } from '../../src/app/shared/actors.js';
+import { resolveTicket } from '../../src/app/tickets/resolve-ticket.js';
+import { setStatus } from '../../src/app/tickets/set-status.js';
 import * as slaTick from '../../src/jobs/sla-tick.js';
 import { useTestApp } from '../support/app.js';
 import { TEST_DB_KIND } from '../support/database.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importDirectory, syncPolicyRotations } from '../../src/app/import-directory.js';
+import { importDirectory, syncPolicyRotations } from '../../src/app/directory/import-directory.js';
 import { loadImport, parseImport } from '../../src/config/import-file.js';
 import { createTestApp, EXAMPLE_DIRECTORY, type TestApp } from '../support/app.js';
 import { TEST_DB_KIND } from '../support/database.js';

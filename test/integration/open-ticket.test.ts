@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { addMessage } from '../../src/app/add-message.js';
-import { claimTicket } from '../../src/app/claim-ticket.js';
-import { type InboundMessage, openTicket } from '../../src/app/open-ticket.js';
-import { threadReply } from '../../src/app/outbound.js';
+import { addMessage } from '../../src/app/intake/add-message.js';
+import { type InboundMessage, openTicket } from '../../src/app/intake/open-ticket.js';
+import { threadReply } from '../../src/app/shared/outbound.js';
+import { claimTicket } from '../../src/app/tickets/claim-ticket.js';
 import type { OpeningTicket, TicketRecord } from '../../src/ports/store.js';
 import { useTestApp } from '../support/app.js';
 import { TEST_DB_KIND } from '../support/database.js';

@@ -5,6 +5,7 @@ import type { OutboxWorker } from '../../src/jobs/outbox-worker.js';
 import type { ChatAdapter } from '../../src/ports/adapter.js';
 import { OffsetClock } from '../../src/ports/clock.js';
 import { silentLogger } from '../../src/ports/logger.js';
+import { SandboxStore } from '../../src/store/sandbox-repo.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { TEST_DB_KIND } from '../support/database.js';
 import { eventually } from '../support/eventually.js';
@@ -23,7 +24,13 @@ async function serve(controllable: boolean): Promise<[HttpServer, string]> {
   const server = createHttpServer(silentLogger);
   const adapter = createSandboxAdapter(
     { seedFile: null, clockControllable: controllable },
-    { deps: app.deps, db: app.db.database.db, logger: silentLogger, clock, wake: () => worker?.wake() },
+    {
+      deps: app.deps,
+      sandbox: new SandboxStore(app.db.database.db),
+      logger: silentLogger,
+      clock,
+      wake: () => worker?.wake(),
+    },
   );
   adapter.mount(server);
   await adapter.start();

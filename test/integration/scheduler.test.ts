@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ActorRef } from '../../src/app/actors.js';
-import { escalateTicket } from '../../src/app/escalate-ticket.js';
-import { openTicket } from '../../src/app/open-ticket.js';
+import { escalateTicket } from '../../src/app/escalation/escalate-ticket.js';
+import { openTicket } from '../../src/app/intake/open-ticket.js';
+import type { ActorRef } from '../../src/app/shared/actors.js';
 import { Scheduler } from '../../src/jobs/scheduler.js';
 import { useTestApp } from '../support/app.js';
 import { TEST_DB_KIND } from '../support/database.js';

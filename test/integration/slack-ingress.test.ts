@@ -6,7 +6,7 @@ import { MAX_WRITE } from '../../src/adapters/slack/inbox.js';
 import { MAX_OPEN } from '../../src/adapters/slack/ingress/backlog.js';
 import { startIngress } from '../../src/adapters/slack/ingress/ingress-link.js';
 import { Journal } from '../../src/adapters/slack/ingress/journal.js';
-import { CLAIM_MS, MAX_TAKEOVERS, takeOverInbound, writeInbox } from '../../src/app/inbound-events.js';
+import { CLAIM_MS, MAX_TAKEOVERS, takeOverInbound, writeInbox } from '../../src/app/intake/inbound-events.js';
 import { silentLogger } from '../../src/ports/logger.js';
 import {
   eventCallback,

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { AppDeps } from '../../src/app/deps.js';
-import { importDirectory, syncPolicyRotations } from '../../src/app/import-directory.js';
+import { importDirectory, syncPolicyRotations } from '../../src/app/directory/import-directory.js';
 import { PACKAGE_ROOT } from '../../src/config/env.js';
 import { loadImport } from '../../src/config/import-file.js';
 import { loadPolicy } from '../../src/config/policy.js';

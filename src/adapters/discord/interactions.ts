@@ -6,8 +6,7 @@ import {
   MessageFlags,
   type StringSelectMenuInteraction,
 } from 'discord.js';
-import type { ActorRef } from '../../app/actors.js';
-import { runCardAction } from '../../app/card-action.js';
+import { runCardAction } from '../../app/commands/card-action.js';
 import { handleOnCallCommand } from '../../app/commands/oncall-command.js';
 import { handleSupportCommand } from '../../app/commands/support-command.js';
 import {
@@ -16,7 +15,8 @@ import {
   internalErrorReply,
 } from '../../app/commands/ticket-command.js';
 import type { AppDeps, Result } from '../../app/deps.js';
-import { ticketForThread } from '../../app/ticket-for-thread.js';
+import { ticketForThread } from '../../app/intake/ticket-for-thread.js';
+import type { ActorRef } from '../../app/shared/actors.js';
 import type { Logger } from '../../ports/logger.js';
 import type { InFlight } from '../in-flight.js';
 import { commandText } from './command-definitions.js';

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { CARD_ACTIONS } from '../../app/card-action.js';
+import { CARD_ACTIONS } from '../../app/commands/card-action.js';
 import type { Policy } from '../../domain/policy.js';
 import { type Handler, sendJson } from '../../http/server.js';
 import type { OffsetClock } from '../../ports/clock.js';

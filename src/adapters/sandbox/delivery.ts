@@ -1,7 +1,7 @@
 import type { ChatDelivery, DeliveryOutcome, DeliveryRequest } from '../../ports/chat.js';
 import type { Clock } from '../../ports/clock.js';
+import type { SandboxMessage, SandboxRepository } from '../../ports/sandbox.js';
 import type { SandboxHub } from './hub.js';
-import type { SandboxMessage, SandboxStore } from './sandbox-store.js';
 
 /** The bot's author name in the sandbox. */
 export const BOT = 'tierdesk';
@@ -18,7 +18,7 @@ export class SandboxDelivery implements ChatDelivery {
   readonly platform = 'sandbox' as const;
 
   constructor(
-    private readonly store: SandboxStore,
+    private readonly store: SandboxRepository,
     private readonly hub: SandboxHub,
     private readonly clock: Clock,
   ) {}

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { SandboxMessage } from './sandbox-store.js';
+import type { SandboxMessage } from '../../ports/sandbox.js';
 
 export type SandboxEvent =
   | { type: 'message'; message: SandboxMessage }

@@ -1,6 +1,4 @@
-import type { ActorRef } from '../../app/actors.js';
-import { addMessage } from '../../app/add-message.js';
-import { type CardAction, runCardAction } from '../../app/card-action.js';
+import { type CardAction, runCardAction } from '../../app/commands/card-action.js';
 import { handleOnCallCommand } from '../../app/commands/oncall-command.js';
 import { handleSupportCommand } from '../../app/commands/support-command.js';
 import {
@@ -9,16 +7,18 @@ import {
   internalErrorReply,
 } from '../../app/commands/ticket-command.js';
 import type { AppDeps } from '../../app/deps.js';
-import { openTicket } from '../../app/open-ticket.js';
-import { isSmallTalk } from '../../app/small-talk.js';
-import { ticketForThread } from '../../app/ticket-for-thread.js';
+import { addMessage } from '../../app/intake/add-message.js';
+import { openTicket } from '../../app/intake/open-ticket.js';
+import { isSmallTalk } from '../../app/intake/small-talk.js';
+import { ticketForThread } from '../../app/intake/ticket-for-thread.js';
+import type { ActorRef } from '../../app/shared/actors.js';
 import type { Logger } from '../../ports/logger.js';
+import type { SandboxMessage, SandboxPerson, SandboxRepository } from '../../ports/sandbox.js';
 import type { SandboxHub } from './hub.js';
-import type { SandboxMessage, SandboxPerson, SandboxStore } from './sandbox-store.js';
 
 export interface SandboxInboundDeps {
   deps: AppDeps;
-  store: SandboxStore;
+  store: SandboxRepository;
   hub: SandboxHub;
   logger: Logger;
   wake: () => void;

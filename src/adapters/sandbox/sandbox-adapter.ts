@@ -1,19 +1,18 @@
 import { existsSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import type { AppDeps } from '../../app/deps.js';
-import { importDirectory } from '../../app/import-directory.js';
+import { importDirectory } from '../../app/directory/import-directory.js';
 import { loadImport } from '../../config/import-file.js';
 import { formatProblem } from '../../config/policy.js';
 import { type Handler, sendJson } from '../../http/server.js';
 import type { ChatAdapter } from '../../ports/adapter.js';
 import type { OffsetClock } from '../../ports/clock.js';
 import type { Logger } from '../../ports/logger.js';
-import type { Db } from '../../store/db.js';
+import type { SandboxRepository } from '../../ports/sandbox.js';
 import { sandboxApi } from './api.js';
 import { buildSandboxAssets, type SandboxAssets } from './client-bundle.js';
 import { SandboxDelivery } from './delivery.js';
 import { SandboxHub } from './hub.js';
-import { SandboxStore } from './sandbox-store.js';
 
 export interface SandboxSettings {
   /** Directory file imported when the database has no organizations yet; null: none. */
@@ -24,7 +23,8 @@ export interface SandboxSettings {
 
 export interface SandboxContext {
   deps: AppDeps;
-  db: Db;
+  /** The sandbox's own tables. */
+  sandbox: SandboxRepository;
   logger: Logger;
   /** The app's clock; the sandbox moves it forward when `clockControllable`. */
   clock: OffsetClock;
@@ -45,7 +45,7 @@ function send(res: ServerResponse, type: string, body: string): void {
 
 /** The browser sandbox: a chat workspace served by the bot itself, behind the same ports as Slack and Discord. */
 export function createSandboxAdapter(settings: SandboxSettings, ctx: SandboxContext): ChatAdapter {
-  const store = new SandboxStore(ctx.db);
+  const store = ctx.sandbox;
   const hub = new SandboxHub();
   const delivery = new SandboxDelivery(store, hub, ctx.clock);
   let assets: SandboxAssets | null = null;

@@ -1,7 +1,7 @@
 import type { App, BlockAction, RespondFn } from '@slack/bolt';
-import type { ActorRef } from '../../app/actors.js';
-import { CARD_ACTIONS, runCardAction } from '../../app/card-action.js';
+import { CARD_ACTIONS, runCardAction } from '../../app/commands/card-action.js';
 import type { AppDeps, Result } from '../../app/deps.js';
+import type { ActorRef } from '../../app/shared/actors.js';
 import { escapeRegex } from '../../domain/triage.js';
 import type { Logger } from '../../ports/logger.js';
 import { ACTION_IDS, ticketIdFromBlockId } from './render.js';

@@ -1,9 +1,9 @@
 import type { App } from '@slack/bolt';
-import { addMessage } from '../../app/add-message.js';
 import type { AppDeps } from '../../app/deps.js';
-import { editMessage } from '../../app/edit-message.js';
-import { openTicket } from '../../app/open-ticket.js';
-import { isSmallTalk } from '../../app/small-talk.js';
+import { addMessage } from '../../app/intake/add-message.js';
+import { editMessage } from '../../app/intake/edit-message.js';
+import { openTicket } from '../../app/intake/open-ticket.js';
+import { isSmallTalk } from '../../app/intake/small-talk.js';
 import type { SlackPeople } from './people.js';
 
 /** Fields of a Slack message event tierdesk reads. */

@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { AppDeps } from '../../app/deps.js';
-import { takeOverInbound, writeInbox } from '../../app/inbound-events.js';
+import { takeOverInbound, writeInbox } from '../../app/intake/inbound-events.js';
 import type { Logger } from '../../ports/logger.js';
 import type { InboundEvent } from '../../ports/store.js';
 import type { InFlight } from '../in-flight.js';

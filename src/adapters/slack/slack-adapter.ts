@@ -2,8 +2,8 @@ import { App, type Logger as BoltLogger, HTTPReceiver, LogLevel, SocketModeRecei
 import { WebClient } from '@slack/web-api';
 import type { AppDeps } from '../../app/deps.js';
 import type { SlackSettings } from '../../config/env.js';
-import type { HttpServer } from '../../http/server.js';
 import type { ChatAdapter } from '../../ports/adapter.js';
+import type { HttpServer } from '../../ports/http.js';
 import type { Logger } from '../../ports/logger.js';
 import { DRAIN_TIMEOUT_MS, InFlight } from '../in-flight.js';
 import { registerActions } from './actions.js';

@@ -1,8 +1,8 @@
 import { DateTime } from 'luxon';
-import type { ActorRef } from '../actors.js';
 import type { AppDeps } from '../deps.js';
-import { listOnCall, type OnCallPerson } from '../list-oncall.js';
-import { overrideOnCall } from '../override-oncall.js';
+import { listOnCall, type OnCallPerson } from '../oncall/list-oncall.js';
+import { overrideOnCall } from '../oncall/override-oncall.js';
+import type { ActorRef } from '../shared/actors.js';
 import type { CommandReply } from './ticket-command.js';
 
 const ONCALL_USAGE = [

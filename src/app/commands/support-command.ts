@@ -1,7 +1,7 @@
 import type { Platform } from '../../domain/policy.js';
-import type { ActorRef } from '../actors.js';
 import type { AppDeps } from '../deps.js';
-import { linkChannel, unlinkChannel, whoAmI } from '../link-channel.js';
+import { linkChannel, unlinkChannel, whoAmI } from '../directory/link-channel.js';
+import type { ActorRef } from '../shared/actors.js';
 import type { CommandReply } from './ticket-command.js';
 
 export const SUPPORT_USAGE = [

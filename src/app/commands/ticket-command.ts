@@ -1,18 +1,18 @@
 import { DomainError } from '../../domain/errors.js';
-import { acknowledgeEscalation } from '../acknowledge-escalation.js';
-import type { ActorRef } from '../actors.js';
-import { addNote } from '../add-note.js';
-import { assignTicket } from '../assign-ticket.js';
-import { clockLine } from '../card-view.js';
-import { claimTicket } from '../claim-ticket.js';
 import type { AppDeps, Result } from '../deps.js';
-import { escalateTicket } from '../escalate-ticket.js';
-import { reopenTicket } from '../reopen-ticket.js';
-import { resolveTicket } from '../resolve-ticket.js';
-import { setPriority } from '../set-priority.js';
-import { setStatus } from '../set-status.js';
-import { showTicket, type TicketView } from '../show-ticket.js';
-import { unclaimTicket } from '../unclaim-ticket.js';
+import { acknowledgeEscalation } from '../escalation/acknowledge-escalation.js';
+import { escalateTicket } from '../escalation/escalate-ticket.js';
+import type { ActorRef } from '../shared/actors.js';
+import { clockLine } from '../shared/card-view.js';
+import { addNote } from '../tickets/add-note.js';
+import { assignTicket } from '../tickets/assign-ticket.js';
+import { claimTicket } from '../tickets/claim-ticket.js';
+import { reopenTicket } from '../tickets/reopen-ticket.js';
+import { resolveTicket } from '../tickets/resolve-ticket.js';
+import { setPriority } from '../tickets/set-priority.js';
+import { setStatus } from '../tickets/set-status.js';
+import { showTicket, type TicketView } from '../tickets/show-ticket.js';
+import { unclaimTicket } from '../tickets/unclaim-ticket.js';
 import { type ParsedTicketCommand, parseTicketCommand, TICKET_USAGE } from './parse-ticket-command.js';
 
 export interface CommandContext {

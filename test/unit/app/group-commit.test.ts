@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GroupCommit } from '../../../src/app/group-commit.js';
+import { GroupCommit } from '../../../src/app/intake/group-commit.js';
 
 /** A batch runner that records each batch it was given and fails any batch holding a 'poison' item. */
 function recorder(delayMs = 5) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inParallel } from '../../../src/app/deliver-outbox.js';
+import { inParallel } from '../../../src/app/delivery/deliver-outbox.js';
 
 describe('inParallel (outbox rounds)', () => {
   it('keeps at most `limit` calls in flight and returns results in the items order', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shareQueueNotices } from '../../../src/app/sla-consequences.js';
+import { shareQueueNotices } from '../../../src/app/shared/sla-consequences.js';
 import type { OutboundMessage } from '../../../src/ports/outbound.js';
 
 function notice(

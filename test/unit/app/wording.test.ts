@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { formatInstant } from '../../../src/app/wording.js';
+import { formatInstant } from '../../../src/app/shared/wording.js';
 
 /** What formatInstant promises: luxon's own text for the instant in the zone. */
 function luxonText(ms: number, zone: string, now: number): string {

@@ -1,4 +1,4 @@
-// What the sandbox API sends the browser (see src/adapters/sandbox/api.ts and sandbox-store.ts).
+// What the sandbox API sends the browser (see src/adapters/sandbox/api.ts and src/ports/sandbox.ts).
 
 export interface Person {
   id: string;

@@ -1,0 +1,315 @@
+import type { Platform, Policy } from '../../domain/policy.js';
+import { snapshotPolicy } from '../../domain/policy.js';
+import { chooseQueue } from '../../domain/routing.js';
+import { openClocks } from '../../domain/sla/clocks.js';
+import { evaluateSla } from '../../domain/sla/evaluate.js';
+import { resolveTier } from '../../domain/tier.js';
+import { triage } from '../../domain/triage.js';
+import type {
+  ChannelLinkRecord,
+  NewTicket,
+  OpeningTicket,
+  OrganizationRecord,
+  PersonRecord,
+  TicketRecord,
+  UnitOfWork,
+} from '../../ports/store.js';
+import { type AppDeps, ok, type Result } from '../deps.js';
+import { isStaff } from '../shared/actors.js';
+import { threadReply } from '../shared/outbound.js';
+import { cardMessage } from '../shared/ticket-change.js';
+import { openedReply, subjectOf } from '../shared/wording.js';
+import { GroupCommit } from './group-commit.js';
+import type { InboundMessage } from './inbound-message.js';
+import { batchFacts, existingByOrigin, keyOf, policyDomains, rankFor } from './intake-facts.js';
+
+export type { InboundMessage } from './inbound-message.js';
+
+export type OpenTicketOutcome =
+  | { status: 'opened'; ticket: TicketRecord }
+  | { status: 'duplicate'; ticket: TicketRecord }
+  | { status: 'ignored'; reason: 'channel_not_linked' | 'staff_message' };
+
+/**
+ * The tier under the policy in force now: a channel override wins, then the organization's
+ * override, then its criteria. An override naming a tier the policy no longer has is ignored
+ * (the ticket must still open), and the reason says so.
+ */
+function tierFor(
+  policy: Policy,
+  org: OrganizationRecord,
+  channelOverride: string | null,
+): { tier: string; reason: string } {
+  const known = (t: string | null) => t !== null && policy.tiers.some((x) => x.name === t);
+  if (channelOverride && known(channelOverride)) return { tier: channelOverride, reason: 'channel override' };
+  const facts = { ...org, tierOverride: known(org.tierOverride) ? org.tierOverride : null };
+  const r = resolveTier(policy, facts);
+  return facts.tierOverride === org.tierOverride
+    ? r
+    : { ...r, reason: `${r.reason}; override "${org.tierOverride}" is not in the policy` };
+}
+
+function buildTicket(
+  policy: Policy,
+  msg: InboundMessage,
+  org: OrganizationRecord,
+  requester: PersonRecord,
+  tier: string,
+  at: number,
+) {
+  const tierPolicy = policy.tiers.find((t) => t.name === tier) ?? policy.tiers[policy.tiers.length - 1]!;
+  const triaged = triage(policy, { text: msg.text, criticalSystems: org.criticalSystems, tier: tierPolicy });
+  const snapshot = snapshotPolicy(policy, tierPolicy.name);
+  const sla = openClocks(snapshot, triaged.priority, at);
+  return { triaged, snapshot, sla, tier: tierPolicy.name, requester };
+}
+
+interface Accepted {
+  index: number;
+  msg: InboundMessage;
+  link: ChannelLinkRecord;
+  org: OrganizationRecord;
+}
+
+/** The ticket a message opens, as triage, routing and the SLA promise decide it. */
+function draftTicket(
+  policy: Policy,
+  a: Accepted,
+  tierReason: string,
+  b: ReturnType<typeof buildTicket>,
+  candidates: TicketRecord['candidates'],
+  at: number,
+): NewTicket {
+  const queue = chooseQueue(policy, {
+    tier: b.tier,
+    domain: b.triaged.domain,
+    priority: b.triaged.priority,
+  });
+  const cardPlatform = queue.queue.channels[a.msg.platform]
+    ? a.msg.platform
+    : (Object.keys(queue.queue.channels)[0] as Platform | undefined);
+  const due = evaluateSla(b.snapshot, b.sla, at);
+  return {
+    organizationId: a.org.id,
+    requesterId: b.requester.id,
+    assigneeId: null,
+    tier: b.tier,
+    priority: b.triaged.priority,
+    domain: b.triaged.domain,
+    status: 'new',
+    queue: queue.queue.name,
+    subject: subjectOf(a.msg.text),
+    description: a.msg.text,
+    origin: {
+      platform: a.msg.platform,
+      channelId: a.msg.channelId,
+      messageId: a.msg.messageId,
+      threadRef: a.msg.threadRef,
+    },
+    card: cardPlatform
+      ? { platform: cardPlatform, channelId: queue.queue.channels[cardPlatform]!, messageRef: null }
+      : null,
+    triageReasons: [`tier ${b.tier}: ${tierReason}`, ...b.triaged.reasons],
+    routeReasons: queue.reasons,
+    candidates,
+    policySnapshot: b.snapshot,
+    sla: b.sla,
+    slaNextCheckAt: due.actions.length > 0 ? at : due.nextCheckAt,
+    acknowledgedAt: null,
+    firstResponseAt: null,
+    resolvedAt: null,
+    closedAt: null,
+    autoCloseAt: null,
+    publicReplyCount: 0,
+    reopenCount: 0,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+/** A new ticket under its reserved number, with its customer message, first events, reply and card. */
+function opening(
+  draft: NewTicket,
+  ids: { ticketId: number; messageId: number },
+  requesterId: number,
+  at: number,
+): OpeningTicket {
+  const ticket: TicketRecord = { ...draft, id: ids.ticketId, version: 1 };
+  return {
+    ticket,
+    message: {
+      id: ids.messageId,
+      ticketId: ticket.id,
+      platform: ticket.origin.platform,
+      externalId: ticket.origin.messageId,
+      authorId: requesterId,
+      authorKind: 'customer',
+      visibility: 'public',
+      text: ticket.description,
+      createdAt: at,
+    },
+    actorId: requesterId,
+    events: [
+      {
+        type: 'opened',
+        tier: ticket.tier,
+        priority: ticket.priority,
+        domain: ticket.domain,
+        queue: ticket.queue,
+        reasons: [...ticket.triageReasons, ...ticket.routeReasons],
+      },
+      { type: 'message_added', messageId: ids.messageId, authorKind: 'customer', visibility: 'public' },
+    ],
+    outbox: [threadReply(ticket, 'opened', openedReply(ticket, at)), ...cardMessage(ticket)],
+  };
+}
+
+/**
+ * Messages of a batch that open a ticket unless they are already tickets or their channel is not
+ * linked: a 🎫 reaction, or an author the platform says is outside the team (a Slack Connect
+ * customer). Their numbers can be reserved before anything is read.
+ */
+function surelyCustomers(msgs: InboundMessage[]): number {
+  return new Set(
+    msgs
+      .filter((m) => m.trigger === 'reaction' || m.author.external === true)
+      .map((m) => keyOf(m.platform, m.messageId)),
+  ).size;
+}
+
+/**
+ * Opens tickets for a batch of messages in two round trips, whatever the batch size, and without
+ * a transaction around them: the reads (batchFacts), the specialists' load and the ticket numbers
+ * of the messages that surely open (surelyCustomers) go out together; then one statement writes
+ * the tickets (their SLA clocks in them) with their messages, events and outbox rows
+ * (IntakeRepository.open), all or nothing. First-time customers, and numbers for accepted
+ * messages beyond those reserved, take one round trip more in between. A reserved number left
+ * unused (a retry of an opened message) is a gap in the ticket numbers, as after a failed insert.
+ * Outcomes come back in the order of `msgs`.
+ */
+async function openBatch(
+  uow: UnitOfWork,
+  deps: AppDeps,
+  msgs: InboundMessage[],
+): Promise<OpenTicketOutcome[]> {
+  const at = deps.clock.now();
+  const out: Array<OpenTicketOutcome | undefined> = new Array(msgs.length);
+  const domains = policyDomains(deps.policy);
+  const [facts, load, early] = await Promise.all([
+    batchFacts(uow, msgs, domains),
+    uow.tickets.openLoad(domains),
+    uow.intake.reserveIds(surelyCustomers(msgs)),
+  ]);
+  // The same message twice in one batch (a platform retry) is answered from the first.
+  const first = new Map<string, number>();
+  const repeats: Array<[number, number]> = [];
+  const accepted: Accepted[] = [];
+  msgs.forEach((msg, index) => {
+    const k = keyOf(msg.platform, msg.messageId);
+    const t = facts.existing.get(k);
+    if (t) out[index] = { status: 'duplicate', ticket: t };
+    else if (first.has(k)) repeats.push([index, first.get(k)!]);
+    else {
+      first.set(k, index);
+      const linked = facts.link(msg);
+      if (!linked) out[index] = { status: 'ignored', reason: 'channel_not_linked' };
+      else if (isStaff(facts.person(msg)) && !msg.author.external && msg.trigger === 'message')
+        out[index] = { status: 'ignored', reason: 'staff_message' };
+      else accepted.push({ index, msg, link: linked.link, org: linked.organization });
+    }
+  });
+  // Rows are written in a fixed order (by origin) so that two replicas' batches holding the same
+  // retried messages take their unique-index locks in the same order and cannot deadlock. Slack ts
+  // and Discord snowflakes grow with time, so within a channel this is also arrival order.
+  accepted.sort((x, y) => {
+    const kx = keyOf(x.msg.platform, x.msg.messageId);
+    const ky = keyOf(y.msg.platform, y.msg.messageId);
+    return kx < ky ? -1 : kx > ky ? 1 : 0;
+  });
+  // First-time customers, one at a time in a fixed order (each is an idempotent upsert).
+  const newcomers = async () => {
+    const pending = accepted
+      .filter((c) => !facts.person(c.msg))
+      .sort((a, b) => (a.msg.author.externalId < b.msg.author.externalId ? -1 : 1));
+    for (const c of pending) {
+      if (facts.person(c.msg)) continue;
+      const p = await uow.directory.ensureCustomer({
+        ...c.msg.author,
+        platform: c.msg.platform,
+        organizationId: c.link.organizationId,
+      });
+      facts.remember(c.msg, p);
+    }
+  };
+  const [more] = await Promise.all([uow.intake.reserveIds(accepted.length - early.length), newcomers()]);
+  const ids = [...early, ...more];
+  // The tier is resolved from the organization's criteria under the policy in force now; a
+  // channel override wins. The stored organizations.tier is a cache for display.
+  const entries = accepted.map((a, i) => {
+    const tier = tierFor(deps.policy, a.org, a.link.tierOverride);
+    const b = buildTicket(deps.policy, a.msg, a.org, facts.person(a.msg)!, tier.tier, at);
+    const candidatesFor = rankFor(facts.byDomain.get(b.triaged.domain) ?? [], load, b.tier, b.triaged.domain);
+    return opening(
+      draftTicket(deps.policy, a, tier.reason, b, candidatesFor, at),
+      ids[i]!,
+      b.requester.id,
+      at,
+    );
+  });
+  const inserted = new Map(
+    (await uow.intake.open(entries, at)).map((t) => [keyOf(t.origin.platform, t.origin.messageId), t]),
+  );
+  // Another replica opened some of these first (a retry racing its original): duplicates.
+  const raced = accepted.filter((a) => !inserted.has(keyOf(a.msg.platform, a.msg.messageId)));
+  const racedTickets =
+    raced.length > 0
+      ? await existingByOrigin(
+          uow,
+          raced.map((a) => a.msg),
+        )
+      : new Map<string, TicketRecord>();
+  for (const a of accepted) {
+    const k = keyOf(a.msg.platform, a.msg.messageId);
+    const ticket = inserted.get(k);
+    out[a.index] = ticket
+      ? { status: 'opened', ticket }
+      : { status: 'duplicate', ticket: racedTickets.get(k)! };
+  }
+  for (const [i, j] of repeats) {
+    const o = out[j]!;
+    out[i] = o.status === 'opened' ? { status: 'duplicate', ticket: o.ticket } : o;
+  }
+  return out as OpenTicketOutcome[];
+}
+
+/** Opens tickets for several messages (see openBatch); outcomes in the order given. */
+export function openTickets(deps: AppDeps, msgs: InboundMessage[]): Promise<OpenTicketOutcome[]> {
+  return deps.store.withoutTransaction((uow) => openBatch(uow, deps, msgs));
+}
+
+const intakes = new WeakMap<AppDeps, GroupCommit<InboundMessage, OpenTicketOutcome>>();
+
+/** The batches a flood is gathered into; small enough that one batch's transaction stays short. */
+export const INTAKE_BATCH = { maxBatch: 64, maxInFlight: 2, lingerMs: 2 } as const;
+
+function intakeFor(deps: AppDeps) {
+  let g = intakes.get(deps);
+  if (!g) {
+    g = new GroupCommit((msgs) => openTickets(deps, msgs), {
+      ...INTAKE_BATCH,
+      onBatchFailure: (err, size) =>
+        deps.logger.warn({ err, size }, 'intake batch failed; opening its messages one at a time'),
+    });
+    intakes.set(deps, g);
+  }
+  return g;
+}
+
+/**
+ * Opens a ticket from a customer's message in a linked channel; idempotent on the platform message
+ * id. Messages arriving together share one transaction (see GroupCommit); the outcome is this
+ * message's own.
+ */
+export async function openTicket(deps: AppDeps, msg: InboundMessage): Promise<Result<OpenTicketOutcome>> {
+  return ok(await intakeFor(deps).submit(msg));
+}

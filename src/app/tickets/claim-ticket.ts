@@ -1,0 +1,16 @@
+import type { TicketRecord } from '../../ports/store.js';
+import type { AppDeps, Result } from '../deps.js';
+import type { ActorRef } from '../shared/actors.js';
+import { runStaffCommand } from '../shared/run-ticket-command.js';
+
+/** The acting agent takes the ticket. Claiming a ticket someone else holds is a conflict (use assign). */
+export function claimTicket(
+  deps: AppDeps,
+  input: { actor: ActorRef; ticketId: number },
+): Promise<Result<TicketRecord>> {
+  return runStaffCommand(deps, {
+    ...input,
+    what: 'claim tickets',
+    command: (_uow, actor) => ({ type: 'claim', by: actor.id }),
+  });
+}

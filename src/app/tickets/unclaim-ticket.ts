@@ -1,0 +1,16 @@
+import type { TicketRecord } from '../../ports/store.js';
+import type { AppDeps, Result } from '../deps.js';
+import type { ActorRef } from '../shared/actors.js';
+import { runStaffCommand } from '../shared/run-ticket-command.js';
+
+/** Gives the ticket back to its queue. */
+export function unclaimTicket(
+  deps: AppDeps,
+  input: { actor: ActorRef; ticketId: number },
+): Promise<Result<TicketRecord>> {
+  return runStaffCommand(deps, {
+    ...input,
+    what: 'unclaim tickets',
+    command: (_uow, actor) => ({ type: 'unclaim', by: actor.id }),
+  });
+}
