@@ -26,7 +26,7 @@ const app = new App({
 app.event('message', async () => {});
 app.event('reaction_added', async () => {});
 const http = createHttpServer(silentLogger);
-http.mount('/slack', receiver.requestListener);
+http.route('POST', SLACK_EVENTS_PATH, receiver.requestListener);
 const port = await http.listen(0, '127.0.0.1');
 process.send?.({ type: 'ready', port });
 process.on('disconnect', () => process.exit(0));

@@ -30,6 +30,8 @@ export async function startBotProcess(opts: {
   fake: FakeSlack;
   dataDir: string;
   databaseUrl?: string | undefined;
+  /** More settings, over the defaults above (e.g. `SLACK_INGRESS`). */
+  env?: NodeJS.ProcessEnv;
 }): Promise<BotProcess> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -45,6 +47,7 @@ export async function startBotProcess(opts: {
   delete env.DATABASE_URL;
   delete env.SLACK_APP_TOKEN;
   if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
+  Object.assign(env, opts.env);
   const child = spawn(process.execPath, [BIN, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (d) => {

@@ -150,7 +150,11 @@ export async function createSlackAdapter(s: SlackSettings, ctx: SlackAdapterCont
       }),
     }),
     mount(http: HttpServer) {
-      if (receiver) http.mount('/slack', receiver.requestListener);
+      if (receiver)
+        http.route('POST', SLACK_EVENTS_PATH, receiver.requestListener, {
+          accepts: ['application/json', 'application/x-www-form-urlencoded'],
+          maxBodyBytes: 1024 * 1024,
+        });
     },
     async start() {
       if (!receiver) await app.start();
