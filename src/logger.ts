@@ -31,9 +31,12 @@ export function serializeError(err: unknown): SerializedError {
   } as SerializedError;
 }
 
-/** JSON logs on stdout. Anything that looks like a credential is redacted wherever it appears. */
-export function createLogger(level: string): Logger {
-  return pino({
+/**
+ * JSON logs on stdout (or `destination`, for tests). Anything that looks like a credential is
+ * redacted wherever it appears.
+ */
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: { service: 'tierdesk' },
     serializers: { err: serializeError },
@@ -50,5 +53,6 @@ export function createLogger(level: string): Logger {
       ],
       censor: '[redacted]',
     },
-  }) as unknown as Logger;
+  };
+  return (destination ? pino(options, destination) : pino(options)) as unknown as Logger;
 }

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   eventCallback,
+  FORM_CONTENT_TYPE,
   JSON_CONTENT_TYPE,
   postSigned,
   signSlackRequest,
+  slashCommand,
 } from '../fakes/slack/signed-request.js';
 import { freshTs, messageEvent } from '../fakes/slack/slack-events.js';
 import { type BotProcess, botProcessFixture, startBotProcess } from '../support/bot-process.js';
@@ -126,6 +128,29 @@ const PROBES: Probe[] = [
     status: 401,
   },
   { what: 'stale', send: (b) => fetch(b + EVENTS, signedWith('{}', now() - 600)), status: 401 },
+  { what: 'from the future', send: (b) => fetch(b + EVENTS, signedWith('{}', now() + 600)), status: 401 },
+  ...['null', '[1,2,3]', '"hello"', '{}', '{"type":"event_callback","event_id":"Ev1"}'].map(
+    (body): Probe => ({
+      what: `signed ${body}`,
+      send: (b) => fetch(b + EVENTS, signedWith(body, now())),
+      status: 400,
+    }),
+  ),
+  {
+    what: 'an unknown slash command',
+    send: (b) => {
+      const body = slashCommand({
+        command: '/nope',
+        text: 'x',
+        userId: 'U0PRIYA001',
+        teamId: 'T0VENDOR01',
+        channelId: 'C0ENTENG01',
+        responseUrl: 'http://127.0.0.1:1/unused',
+      });
+      return postSigned(b + EVENTS, body, FORM_CONTENT_TYPE, SECRET);
+    },
+    status: 400,
+  },
 ];
 
 describe.each(['thread', 'inline'] as const)(
@@ -188,6 +213,6 @@ describe.each(['thread', 'inline'] as const)(
       }, 15_000);
       for (const s of slow) s.destroy();
       expect(bot.child.exitCode, bot.output()).toBeNull();
-    });
+    }, 120_000); // a bound, not a wait: starting the bot is most of it, and slow on a busy machine
   },
 );

@@ -1,0 +1,112 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  eventCallback,
+  FORM_CONTENT_TYPE,
+  JSON_CONTENT_TYPE,
+  postSigned,
+  slashCommand,
+} from '../fakes/slack/signed-request.js';
+import { freshTs } from '../fakes/slack/slack-events.js';
+import { TEST_DB_KIND } from '../support/database.js';
+import { eventually } from '../support/eventually.js';
+import { captureLog } from '../support/log-capture.js';
+import {
+  inesWrites,
+  NORTHWIND_TEAM,
+  SIGNING_SECRET,
+  type SlackBot,
+  startSlackBot,
+  VENDOR_TEAM,
+} from '../support/slack-bot.js';
+
+const nowSec = () => Math.floor(Date.now() / 1000);
+
+/**
+ * Slack's requests are signed, not trusted: every check here goes through the real Bolt path
+ * (and, with `thread`, the real ingress in front of it), with requests signed as Slack signs them.
+ */
+describe.each(['inline', 'thread'] as const)(
+  `untrusted Slack input, SLACK_INGRESS=%s (${TEST_DB_KIND})`,
+  (mode) => {
+    let bot: SlackBot;
+    let dir: string;
+    const log = captureLog('info');
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'tierdesk-untrusted-'));
+      bot = await startSlackBot(undefined, {
+        logger: log.logger,
+        ...(mode === 'thread' ? { ingressJournal: join(dir, 'slack.journal') } : {}),
+      });
+    });
+    afterAll(async () => {
+      await bot.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    beforeEach(async () => {
+      await bot.drained();
+      await bot.app.reset();
+      bot.fake.reset();
+      bot.fake.addUser({ id: 'U0INESNW01', realName: 'Inés Alvarez', teamId: NORTHWIND_TEAM });
+      log.lines.length = 0;
+    });
+
+    const signed = (body: string, opts: { timestampSec?: number } = {}) =>
+      postSigned(bot.endpoint, body, JSON_CONTENT_TYPE, SIGNING_SECRET, opts);
+    const tickets = () =>
+      bot.app.rows<{ origin_message_id: string; description: string }>(
+        'select origin_message_id, description from tickets order by id',
+      );
+
+    it('refuses a request dated more than 5 minutes ahead (401), as one 5 minutes old', async () => {
+      const ts = freshTs();
+      const body = eventCallback({
+        teamId: VENDOR_TEAM,
+        event: inesWrites(bot.fake, 'Exports fail since noon', ts),
+      });
+      const ahead = await signed(body, { timestampSec: nowSec() + 6 * 60 });
+      expect(ahead.status).toBe(401);
+      expect(await ahead.json()).toMatchObject({ message: 'the request is dated more than 5 minutes ahead' });
+      // Within the window either way, a clock a little ahead of ours is fine.
+      expect((await signed(body, { timestampSec: nowSec() + 4 * 60 })).status).toBe(200);
+      await eventually(async () => expect(await tickets()).toHaveLength(1));
+    });
+
+    it('answers a signed body that is no Slack payload 400 at once, with the reason', async () => {
+      for (const [body, reason] of [
+        ['null', 'the body is not a JSON object'],
+        ['[1,2,3]', 'the body is not a JSON object'],
+        ['"hello"', 'the body is not a JSON object'],
+        ['{"type":"event_callback","event_id":"Ev0NOEVENT","event":null}', 'an event_callback needs'],
+        ['{"type":"something_else"}', 'not a Slack event, slash command or interaction'],
+      ]) {
+        const res = await signed(body!);
+        expect({ body, status: res.status }).toEqual({ body, status: 400 });
+        expect(((await res.json()) as { message: string }).message).toContain(reason);
+      }
+    });
+
+    it('answers an unknown slash command 400 at once, with the reason; a known one as before', async () => {
+      const command = (name: string) =>
+        postSigned(
+          bot.endpoint,
+          slashCommand({
+            command: name,
+            text: 'whoami',
+            userId: 'U0PRIYA001',
+            teamId: VENDOR_TEAM,
+            channelId: 'C0ENTENG01',
+            responseUrl: bot.fake.responseUrl('cmd'),
+          }),
+          FORM_CONTENT_TYPE,
+          SIGNING_SECRET,
+        );
+      const unknown = await command('/nope');
+      expect(unknown.status).toBe(400);
+      expect(await unknown.json()).toEqual({ error: 'unhandled', message: 'tierdesk has no command /nope' });
+      expect((await command('/support')).status).toBe(200);
+    });
+  },
+);
