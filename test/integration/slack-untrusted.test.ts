@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { normalizeText } from '../../src/domain/text.js';
 import {
   eventCallback,
   FORM_CONTENT_TYPE,
@@ -107,6 +108,64 @@ describe.each(['inline', 'thread'] as const)(
       expect(unknown.status).toBe(400);
       expect(await unknown.json()).toEqual({ error: 'unhandled', message: 'tierdesk has no command /nope' });
       expect((await command('/support')).status).toBe(200);
+    });
+
+    it('refuses a message event without the fields a ticket needs: no ticket, a warning without its text', async () => {
+      const secret = 'Confidential: our payroll export leaks salaries';
+      const base = (ts: string) => inesWrites(bot.fake, secret, ts);
+      const bad: Array<[Record<string, unknown>, string]> = [
+        [{ ...base(freshTs()), ts: null }, 'ts'],
+        [{ ...base(freshTs()), ts: 'yesterday' }, 'ts'],
+        [{ ...base(freshTs()), channel: undefined }, 'channel'],
+        [{ ...base(freshTs()), text: { bold: secret } }, 'text'],
+        [{ ...base(freshTs()), thread_ts: 42 }, 'thread_ts'],
+        [{ ...base(freshTs()), user: ['U0INESNW01'] }, 'user'],
+      ];
+      for (const [event] of bad) expect((await bot.event(event)).status).toBe(200);
+      await eventually(() => {
+        const refused = log.find(/^slack: message event refused/);
+        expect(refused.map((l) => l.field).sort()).toEqual(bad.map(([, field]) => field).sort());
+        for (const l of refused) expect(l.level).toBe(40); // warn
+      });
+      // A good message after them opens the only ticket.
+      const ts = freshTs();
+      expect((await bot.event(inesWrites(bot.fake, 'Exports fail since noon', ts))).status).toBe(200);
+      await eventually(async () => expect(await tickets()).toHaveLength(1));
+      expect((await tickets())[0]!.origin_message_id).toBe(`C0NORTHWND:${ts}`);
+      expect(log.lines.join('\n')).not.toContain('payroll');
+    });
+
+    it('a message with NUL and a lone surrogate still opens its ticket, its text normalised', async () => {
+      const text = 'Login broken\u0000 since the update \ud83d and exports \udc00 too';
+      const ts = freshTs();
+      expect((await bot.event(inesWrites(bot.fake, text, ts))).status).toBe(200);
+      await eventually(async () => expect(await tickets()).toHaveLength(1), 10_000);
+      expect((await tickets())[0]!.description).toBe(normalizeText(text));
+      expect(normalizeText(text)).toBe('Login broken since the update \ufffd and exports \ufffd too');
+      await eventually(() =>
+        expect(bot.fake.posted('C0NORTHWND').find((p) => p.message.thread_ts === ts)?.message.text).toMatch(
+          /ticket #1\./,
+        ),
+      );
+      // Slash command text too: a note with a NUL is kept, without it.
+      const note = await bot.command('/ticket', 'note #1 checked\u0000 the logs', 'U0PRIYA001');
+      expect(await note.reply()).toMatch(/has your note/);
+      const notes = await bot.app.rows<{ text: string }>(
+        "select text from ticket_messages where visibility = 'internal'",
+      );
+      expect(notes).toEqual([{ text: 'checked the logs' }]);
+    });
+
+    it('so does a message by someone whose Slack name holds them', async () => {
+      bot.fake.addUser({ id: 'U0ODDNAME1', realName: 'Ana\u0000 Lima \ud83d', teamId: NORTHWIND_TEAM });
+      const ts = freshTs();
+      const event = { ...inesWrites(bot.fake, 'Exports fail since noon', ts), user: 'U0ODDNAME1' };
+      expect((await bot.event(event)).status).toBe(200);
+      await eventually(async () => expect(await tickets()).toHaveLength(1), 10_000);
+      const [person] = await bot.app.rows<{ name: string }>(
+        'select p.display_name as name from people p join tickets t on t.requester_id = p.id',
+      );
+      expect(person?.name).toBe('Ana Lima \ufffd');
     });
   },
 );

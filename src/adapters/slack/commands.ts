@@ -7,6 +7,7 @@ import {
   internalErrorReply,
 } from '../../app/commands/ticket-command.js';
 import type { AppDeps } from '../../app/deps.js';
+import { normalizeText } from '../../domain/text.js';
 import type { Logger } from '../../ports/logger.js';
 import { exactly } from './actions.js';
 
@@ -60,7 +61,8 @@ export function registerCommands(app: App, c: SlackCommandDeps): void {
     const name = command.command;
     let r: CommandReply;
     try {
-      r = await runs.get(name)!(normalizeMentions(command.text ?? ''), command.user_id, command.channel_id);
+      const text = normalizeMentions(normalizeText(command.text ?? ''));
+      r = await runs.get(name)!(text, command.user_id, command.channel_id);
     } catch (err) {
       c.logger.error({ err, command: name }, 'slash command failed');
       r = internalErrorReply(err);

@@ -127,7 +127,14 @@ export async function createSlackAdapter(s: SlackSettings, ctx: SlackAdapterCont
   });
   const inbox = receiver ? new SlackInbox(app, ctx.deps, inFlight, logger) : null;
   const people = new SlackPeople(app.client, logger);
-  registerEvents(app, { deps: ctx.deps, people, botUserId: me.botUserId, teamId: me.teamId, wake: ctx.wake });
+  registerEvents(app, {
+    deps: ctx.deps,
+    people,
+    botUserId: me.botUserId,
+    teamId: me.teamId,
+    wake: ctx.wake,
+    logger,
+  });
   registerCommands(app, ctx);
   registerActions(app, ctx);
   logger.info({ mode: s.mode, team: me.teamId, botUserId: me.botUserId }, 'slack adapter ready');
