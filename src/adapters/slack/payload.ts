@@ -36,6 +36,8 @@ const INTERACTIONS = new Set([
 const isObject = (v: unknown): v is Body => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 const invalid = (reason: string): SlackPayload => ({ kind: 'invalid', reason });
+/** Where a listener's reply goes (respond()): an http(s) URL, else the reply fails after the ack. */
+const isUrl = (v: unknown): v is string => typeof v === 'string' && /^https?:\/\/\S+$/.test(v);
 
 /** `ssl_check=1`: Slack checking the certificate (unsigned; answered 200 with nothing done). */
 export function isSslCheck(raw: Buffer, mediaType: string): boolean {
@@ -69,6 +71,8 @@ function classify(body: unknown): SlackPayload {
   if (type === 'event_callback') {
     if (!isText(body.event_id) || !isObject(body.event) || !isText(body.event.type))
       return invalid('an event_callback needs an event_id and an event with a type');
+    const unreadable = boltTripWire(body, body.event);
+    if (unreadable) return invalid(unreadable);
     return { kind: 'event', eventId: body.event_id, body };
   }
   if (type === 'app_rate_limited') return { kind: 'rate_limited', body };
@@ -77,16 +81,38 @@ function classify(body: unknown): SlackPayload {
   return invalid('not a Slack event, slash command or interaction');
 }
 
+/**
+ * What Bolt reads of an event callback before any listener, with `in` or a property access that
+ * throws on null or a primitive (found by sending it malformed events): such an event can never
+ * be dispatched, so it is refused like any other malformed body.
+ */
+function boltTripWire(body: Body, event: Body): string | null {
+  const auths = body.authorizations;
+  if (auths !== undefined && (!Array.isArray(auths) || !auths.every(isObject)))
+    return 'authorizations must be a list of objects';
+  for (const field of ['channel', 'user'])
+    if (event[field] !== undefined && typeof event[field] !== 'string' && !isObject(event[field]))
+      return `event.${field} must be an id or an object`;
+  for (const field of ['item', 'message', 'previous_message', 'assistant_thread', 'subteam'])
+    if (event[field] !== undefined && !isObject(event[field])) return `event.${field} must be an object`;
+  if (event.type === 'function_executed' && !isText(event.function_execution_id))
+    return 'function_executed needs a function_execution_id';
+  return null;
+}
+
 function command(body: Body): SlackPayload {
   if (!isText(body.command) || !body.command.startsWith('/'))
     return invalid('the command name must start with /');
-  if (!isText(body.user_id) || !isText(body.channel_id))
-    return invalid('a slash command needs user_id and channel_id');
+  if (!isText(body.user_id) || !isText(body.channel_id) || !isUrl(body.response_url))
+    return invalid('a slash command needs user_id, channel_id and a response_url');
   return { kind: 'command', name: body.command, body };
 }
 
 function interaction(type: string, body: Body): SlackPayload {
   if (!isObject(body.user) || !isText(body.user.id)) return invalid(`${type} needs a user with an id`);
+  for (const field of ['team', 'enterprise'])
+    if (body[field] !== undefined && body[field] !== null && !isObject(body[field]))
+      return invalid(`${field} must be an object`);
   if (type === 'block_actions') {
     const actions = body.actions;
     if (
@@ -95,7 +121,10 @@ function interaction(type: string, body: Body): SlackPayload {
       !actions.every((a) => isObject(a) && isText(a.action_id))
     )
       return invalid('block_actions needs actions, each with an action_id');
+    if (!isUrl(body.response_url)) return invalid('block_actions needs a response_url');
   }
+  if ((type === 'view_submission' || type === 'view_closed') && !isObject(body.view))
+    return invalid(`${type} needs a view`);
   return { kind: 'interaction', type, body };
 }
 
