@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
+import { invalidDateSentence } from '../config/human-errors.js';
 import { formatProblem, loadPolicy } from '../config/policy.js';
 import { PRIORITIES, type Priority, snapshotPolicy } from '../domain/policy.js';
 import { deadlinesFor } from '../domain/sla/clocks.js';
@@ -16,10 +17,7 @@ function instant(s: string, what: string): number {
       `${what}: "${s}" is not an ISO-8601 instant with a zone (e.g. 2026-03-06T16:30:00-05:00)`,
     );
   const dt = DateTime.fromISO(s, { setZone: true });
-  if (!dt.isValid)
-    throw new UsageError(
-      `${what}: "${s}" is not a valid instant (${dt.invalidExplanation ?? dt.invalidReason})`,
-    );
+  if (!dt.isValid) throw new UsageError(`${what}: ${invalidDateSentence(s, dt)}`);
   return dt.toMillis();
 }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { humanIssue } from './human-errors.js';
 
 export type IssuePath = Array<string | number>;
 export interface RawIssue {
@@ -61,7 +62,7 @@ export function parseYamlWith<S extends z.ZodType, T>(
   };
   const toProblems = (issues: RawIssue[]): FileProblem[] =>
     issues.map((i) => ({ file, line: lineOf(i.path), path: formatPath(i.path), message: i.message }));
-  const parsed = schema.safeParse(doc.toJS() ?? {});
+  const parsed = schema.safeParse(doc.toJS() ?? {}, { error: humanIssue });
   if (!parsed.success) {
     const issues = parsed.error.issues.flatMap((i) => {
       const path = i.path.map((s) => (typeof s === 'symbol' ? String(s) : s));

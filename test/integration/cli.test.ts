@@ -14,6 +14,9 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const EXAMPLE = resolve(ROOT, 'policy/example.yaml');
 const DIRECTORY = resolve(ROOT, 'policy/example-directory.yaml');
 const fixture = (path: string) => resolve(ROOT, 'test/fixtures', path);
+/** Zod's and Luxon's own phrases, which must never reach a person. */
+const LIBRARY_WORDING =
+  /expected (int|number|string|object|array|boolean)|received|Invalid (input|option|string)|Too (big|small)|of type number|[<>]=?\d/;
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
@@ -55,6 +58,26 @@ describe('tierdesk policy check', () => {
     expect(problems).toHaveLength(10);
     expect(r.err.split('\n')).toEqual([...problems, `${file}: 10 problems`]);
     expect(r.err).toContain(`${file}:22: tiers[1].calendar: calendar "nowhere" is not defined`);
+  });
+
+  it('words each wrong value as a sentence, as file:line: path: message', async () => {
+    const file = fixture('policies/invalid-values.yaml');
+    const r = await run('policy', 'check', file);
+    expect(r.code).toBe(1);
+    expect(r.err.split('\n')).toEqual([
+      `${file}:3: version: must be 1`,
+      `${file}:9: calendars.office.holidays[0]: 2026-02-30 is not a date`,
+      `${file}:12: tiers[0].label: must not be empty`,
+      `${file}:13: tiers[0].rank: must be a whole number`,
+      `${file}:16: tiers[0].targets.P1.firstResponse: must be a whole number of minutes`,
+      `${file}:17: tiers[0].targets.P2.firstResponse: must be a number`,
+      `${file}:19: tiers[0].targets.P4.resolution: is required`,
+      `${file}:21: tiers[0].entitlements.highestPriority: must be one of: P1, P2, P3, P4`,
+      `${file}:35: escalationChains.lead.levels[0].target: must be one of: { rotation: NAME }, { role: agent | specialist | oncall | lead | admin }, { people: [HANDLE, ...] }`,
+      `${file}:45: rotations.primary.overrides[0].from: 2026-02-30 is not a date`,
+      `${file}: 10 problems`,
+    ]);
+    expect(r.err).not.toMatch(LIBRARY_WORDING);
   });
 
   it('reports a missing file and exits 1', async () => {
@@ -165,10 +188,14 @@ describe('tierdesk sla due', () => {
       expect(r.err).toContain(SLA_DUE_USAGE);
     });
 
-  // src bug (sla-due.ts instant): Date.parse rolls 2026-02-30 over to 2026-03-02, so the command
-  // answers for another day instead of rejecting the date. Flip to it() once fixed.
-  it('exits 2 for a date that does not exist', async () => {
-    expect((await run('sla', 'due', ...ok.slice(0, 5), '2026-02-30T10:00:00Z')).code).toBe(2);
+  it('exits 2 for a date or time that does not exist, saying which in a sentence', async () => {
+    const day = await run('sla', 'due', ...ok.slice(0, 5), '2026-02-30T10:00:00Z');
+    expect(day.code).toBe(2);
+    expect(day.err.split('\n')[0]).toBe('tierdesk sla due: --opened: 2026-02-30 is not a date');
+    const hour = await run('sla', 'due', ...ok, '--paused', '2026-03-09T13:00:00Z/2026-03-09T25:00:00Z');
+    expect(hour.code).toBe(2);
+    expect(hour.err.split('\n')[0]).toBe('tierdesk sla due: --paused TO: 25:00:00 is not a time of day');
+    expect(`${day.err}${hour.err}`).not.toMatch(LIBRARY_WORDING);
   });
 });
 
@@ -249,6 +276,27 @@ describe('tierdesk migrate and import', () => {
     expect(now.organizations.join()).not.toContain('Umbrella');
     expect(now.people).not.toContain('eve');
     expect(now.channels).not.toContain('umbrella-support');
+  });
+
+  it('words each wrong value of an import file as a sentence and imports nothing', async () => {
+    const file = fixture('imports/invalid-values.yaml');
+    const r = await run('import', file);
+    expect(r.code).toBe(1);
+    expect(r.err.split('\n')).toEqual([
+      `${file}:5: organizations[0].contractValue: must not be negative`,
+      `${file}:6: organizations[0].strategic: must be true or false`,
+      `${file}:8: organizations[0].channels[0].platform: must be one of: slack, discord, sandbox`,
+      `${file}:12: people[0].email: must be an email address`,
+      `${file}:13: people[0].roles: must have at least one role`,
+      `${file}:15: people[0].skills[0].level: must be a whole number`,
+      `${file}:16: people[0].skills[1].level: must be at most 5`,
+      `${file}:17: people[1].handle: must be a lower-case handle of letters, digits, ".", "-" or "_"`,
+      `${file}:17: people[1].name: is required`,
+      `${file}:18: people[1].roles[0]: must be one of: customer, agent, specialist, oncall, lead, admin`,
+      `${file}: 10 problem(s); nothing was imported`,
+    ]);
+    expect(r.err).not.toMatch(LIBRARY_WORDING);
+    expect(await contents()).toEqual(afterFirstImport);
   });
 
   it('rolls back everything when the import fails inside its transaction', async () => {
