@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { COMMANDS, command } from '../../src/cli/commands.js';
+import { commandHelp, groupUsage, usageLine } from '../../src/cli/help.js';
 import { main, USAGE } from '../../src/cli/main.js';
-import { SLA_DUE_USAGE } from '../../src/cli/sla-due.js';
 import { envSchema } from '../../src/config/env.js';
 import { formatProblem, loadPolicy } from '../../src/config/policy.js';
 import { openDatabase } from '../../src/store/db.js';
@@ -87,11 +88,17 @@ describe('tierdesk policy check', () => {
   });
 
   it('exits 2 with the usage without exactly one file', async () => {
-    for (const argv of [['policy', 'check'], ['policy', 'check', 'a.yaml', 'b.yaml'], ['policy']]) {
+    const cases: Array<[string[], string]> = [
+      [['policy', 'check'], 'tierdesk policy check: FILE is missing'],
+      [['policy', 'check', 'a.yaml', 'b.yaml'], 'tierdesk policy check: unexpected argument "b.yaml"'],
+      [['policy'], 'tierdesk: "policy" needs one more word'],
+    ];
+    for (const [argv, message] of cases) {
       const r = await run(...argv);
       expect(r.code).toBe(2);
       expect(r.out).toBe('');
-      expect(r.err).toContain(USAGE);
+      expect(r.err.split('\n')[0]).toBe(message);
+      expect(r.err).toContain('policy check FILE');
     }
   });
 });
@@ -166,12 +173,19 @@ describe('tierdesk sla due', () => {
 
   const ok = ['--tier', 'business', '--priority', 'P1', '--opened', '2026-03-06T19:30:00-05:00'];
   const bad: Array<[string, string[], string]> = [
-    ['--opened is missing', ['--tier', 'business', '--priority', 'P1'], 'are required'],
+    ['--opened is missing', ['--tier', 'business', '--priority', 'P1'], '--opened is required'],
+    ['--opened has no value', [...ok.slice(0, 5)], '--opened needs a value (ISO-8601)'],
+    [
+      '--tier is given twice',
+      ['--tier', 'enterprise', ...ok],
+      '--tier is given more than once; give it once',
+    ],
+    ['an argument is left over', [...ok, 'now'], 'unexpected argument "now" (it takes none)'],
     ['the priority is P9', [...ok.slice(0, 3), 'P9', ...ok.slice(4)], '"P9" is not one of P1, P2, P3, P4'],
     ['--opened is "yesterday"', [...ok.slice(0, 5), 'yesterday'], '"yesterday" is not an ISO-8601 instant'],
     ['--opened has no zone', [...ok.slice(0, 5), '2026-03-06T19:30:00'], 'with a zone'],
     ['the tier is unknown', ['--tier', 'gold', ...ok.slice(2)], '"gold" is not a tier of the policy'],
-    ['an option is unknown', [...ok, '--foo'], "Unknown option '--foo'"],
+    ['an option is unknown', [...ok, '--foo'], 'unknown option --foo'],
     [
       'a pause ends before it starts',
       [...ok, '--paused', '2026-03-09T14:00:00Z/2026-03-09T13:00:00Z'],
@@ -184,8 +198,10 @@ describe('tierdesk sla due', () => {
       const r = await run('sla', 'due', ...args);
       expect(r.code).toBe(2);
       expect(r.out).toBe('');
-      expect(r.err).toContain(message);
-      expect(r.err).toContain(SLA_DUE_USAGE);
+      expect(r.err.split('\n')[0]).toMatch(/^tierdesk sla due: /);
+      expect(r.err.split('\n')[0]).toContain(message);
+      expect(r.err).toContain(`usage: ${usageLine(command('sla due'))}`);
+      expect(r.err).not.toMatch(/Unknown option|ERR_PARSE_ARGS|To specify a positional/);
     });
 
   it('exits 2 for a date or time that does not exist, saying which in a sentence', async () => {
@@ -315,7 +331,9 @@ describe('tierdesk migrate and import', () => {
     expect(missing.err).toContain('no/such/directory.yaml: (file): file not found');
     const none = await run('import');
     expect(none.code).toBe(2);
-    expect(none.err).toContain(USAGE);
+    expect(none.err).toBe(
+      'tierdesk import: FILE is missing\nusage: tierdesk import FILE\n(tierdesk import --help says more)',
+    );
   });
 });
 
@@ -335,7 +353,7 @@ describe('tierdesk prepare', () => {
   it('exits 2 with the usage when given arguments', async () => {
     const r = await run('prepare', 'now');
     expect(r.code).toBe(2);
-    expect(r.err).toContain('prepare takes no arguments');
+    expect(r.err.split('\n')[0]).toBe('tierdesk prepare: unexpected argument "now" (it takes none)');
   });
 });
 
@@ -347,16 +365,36 @@ describe('tierdesk without a known command', () => {
   });
 
   it('exits 2 with the usage for an unknown command or subcommand', async () => {
-    for (const argv of [['frobnicate'], ['sla'], ['sla', 'overdue']]) {
+    const sla = groupUsage('sla', [command('sla due')]);
+    const cases: Array<[string[], string, string]> = [
+      [['frobnicate'], 'tierdesk: unknown command "frobnicate"', USAGE],
+      [['--frobnicate'], 'tierdesk: unknown option --frobnicate', USAGE],
+      [['sla'], 'tierdesk: "sla" needs one more word', sla],
+      [['sla', 'overdue'], 'tierdesk: unknown command "sla overdue"', sla],
+      [['help', 'frobnicate'], 'tierdesk: unknown command "frobnicate"', USAGE],
+    ];
+    for (const [argv, message, usage] of cases) {
       const r = await run(...argv);
       expect(r.code).toBe(2);
       expect(r.out).toBe('');
-      expect(r.err).toMatch(/unknown (sla )?command/);
+      expect(r.err.split('\n')[0]).toBe(message);
+      expect(r.err).toContain(usage);
     }
-    expect((await run('frobnicate')).err).toContain(USAGE);
   });
 
-  it('prints the usage and exits 0 for help', async () => {
-    expect(await run('help')).toEqual({ code: 0, out: USAGE, err: '' });
+  it('prints the usage of every command and exits 0 for help, --help and -h', async () => {
+    for (const argv of [['help'], ['--help'], ['-h']])
+      expect(await run(...argv)).toEqual({ code: 0, out: USAGE, err: '' });
+    for (const c of COMMANDS) expect(USAGE).toContain(`  ${usageLine(c).slice('tierdesk '.length)}`);
+    expect(await run('help', 'sla', 'due')).toEqual({
+      code: 0,
+      out: commandHelp(command('sla due')),
+      err: '',
+    });
+    expect(await run('help', 'sla')).toEqual({
+      code: 0,
+      out: groupUsage('sla', [command('sla due')]),
+      err: '',
+    });
   });
 });
