@@ -85,6 +85,9 @@ describe('tierdesk policy check', () => {
     const r = await run('policy', 'check', 'no/such/policy.yaml');
     expect(r.code).toBe(1);
     expect(r.err).toBe('no/such/policy.yaml: (file): file not found\nno/such/policy.yaml: 1 problem');
+    const folder = await run('policy', 'check', 'policy');
+    expect(folder.code).toBe(1);
+    expect(folder.err).toBe('policy: (file): is a folder, not a file\npolicy: 1 problem');
   });
 
   it('exits 2 with the usage without exactly one file', async () => {
