@@ -6,6 +6,7 @@ import type { Logger } from '../../ports/logger.js';
 import { DRAIN_TIMEOUT_MS, InFlight } from '../in-flight.js';
 import { DiscordDelivery } from './delivery.js';
 import { registerEvents } from './events.js';
+import { guardedGatewayStrategy } from './gateway-guard.js';
 import { registerInteractions } from './interactions.js';
 
 /** Gateway intents tierdesk needs. MessageContent is privileged: enable it in the developer portal. */
@@ -31,6 +32,8 @@ export function createDiscordAdapter(s: DiscordSettings, ctx: DiscordAdapterCont
     partials: [Partials.Channel, Partials.Message, Partials.Reaction],
     // @discordjs/rest honours Discord's rate-limit headers and 429s; the outbox retries the rest.
     rest: { ...(s.apiUrl ? { api: s.apiUrl } : {}), retries: 1, timeout: 10_000 },
+    // A malformed dispatch is dropped before discord.js handles it: one odd packet must not end the process.
+    ws: { buildStrategy: guardedGatewayStrategy(logger) },
   });
   client.on(Events.Error, (err) => logger.error({ err }, 'discord client error'));
   client.on(Events.ShardResume, (shard, replayed) =>
