@@ -1,4 +1,4 @@
-import { Client, Events, GatewayIntentBits, Partials } from 'discord.js';
+import { ChannelType, Client, Events, GatewayIntentBits, Partials } from 'discord.js';
 import type { AppDeps } from '../../app/deps.js';
 import type { DiscordSettings } from '../../config/env.js';
 import type { ChatAdapter } from '../../ports/adapter.js';
@@ -43,9 +43,16 @@ export function createDiscordAdapter(s: DiscordSettings, ctx: DiscordAdapterCont
   const inFlight = new InFlight();
   registerEvents(client, { deps: ctx.deps, logger, staffRoles: s.staffRoles, wake: ctx.wake, inFlight });
   registerInteractions(client, { deps: ctx.deps, logger, wake: ctx.wake, inFlight });
-  const delivery = new DiscordDelivery(client.rest, (channelId) => {
-    const ch = client.channels.cache.get(channelId);
-    return ch && 'guildId' in ch ? (ch.guildId as string) : null;
+  const delivery = new DiscordDelivery(client.rest, {
+    guildOf(channelId) {
+      const ch = client.channels.cache.get(channelId);
+      return ch && 'guildId' in ch ? (ch.guildId as string) : null;
+    },
+    exists: (channelId) => client.channels.cache.has(channelId),
+    isForum(channelId) {
+      const type = client.channels.cache.get(channelId)?.type;
+      return type === ChannelType.GuildForum || type === ChannelType.GuildMedia;
+    },
   });
   return {
     delivery,
