@@ -1,8 +1,7 @@
-import { and, asc, eq, inArray, isNull, lt, lte, notExists, or, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+import { eq, type SQL, sql } from 'drizzle-orm';
 import type { Platform } from '../domain/policy.js';
 import type { OutboundMessage } from '../ports/outbound.js';
-import type { ClaimedMessage, OutboxLane, OutboxRepository } from '../ports/store.js';
+import type { ClaimedMessage, ClaimSpread, OutboxLane, OutboxRepository } from '../ports/store.js';
 import type { DbOrTx } from './db.js';
 import { outbox } from './schema/index.js';
 import { insertJson, mapRows, rowsOf } from './sql.js';
@@ -23,6 +22,64 @@ export function outboxRow(
     nextAttemptAt: when,
     createdAt: when,
   };
+}
+
+/**
+ * A message's destination as a platform's pace counts it (`ClaimedMessage.destination`): a
+ * channel, whatever the message is in it (a thread reply, a card, a notice), or one person's
+ * direct messages. For a row `o` of the outbox.
+ */
+const DESTINATION = sql.raw(
+  `o.platform || ':' || case o.payload->>'kind' when 'direct_message' then 'user:' || (o.payload->>'userId') else coalesce(o.payload->>'channelId', '') end`,
+);
+
+/** Row `o` is the oldest pending message of its ordering key: a ticket's messages go out in order. */
+const isHead = sql.raw(
+  `not exists (select 1 from outbox e where e.ordering_key = o.ordering_key and e.status = 'pending' and e.id < o.id)`,
+);
+
+/**
+ * The due heads of a lane (platforms: the keys of `plan`), each with its destination, its place in
+ * that destination's line (oldest first) and its platform's spread (`pace`, from `plan`), the
+ * destinations in `skip` left out. Reads only: no row is locked.
+ */
+function linedHeads(lane: OutboxLane, at: string, plan: string, skip: string[]): SQL {
+  return sql`
+    select h.id, h.next_attempt_at, h.destination, ${plan}::jsonb -> h.platform as pace,
+      row_number() over (partition by h.destination order by h.next_attempt_at, h.id) as place
+    from (
+      select o.id, o.platform, o.next_attempt_at, ${DESTINATION} as destination
+      from outbox o
+      where o.status = 'pending' and o.priority = ${lane === 'urgent' ? 0 : 1}::smallint
+        and o.next_attempt_at <= ${at}::timestamptz
+        and (o.locked_until is null or o.locked_until <= ${at}::timestamptz)
+        and o.platform = any (array(select jsonb_object_keys(${plan}::jsonb)))
+        and ${isHead}
+    ) h
+    where h.destination <> all (array(select jsonb_array_elements_text(${JSON.stringify(skip)}::jsonb)))`;
+}
+
+/** The rows a claim returned, oldest first. */
+function toClaimed(result: unknown): ClaimedMessage[] {
+  const extra = new Map(
+    rowsOf<{ id: string | number; was_in_doubt: boolean; destination: string }>(result).map((r) => [
+      Number(r.id),
+      r,
+    ]),
+  );
+  return mapRows(outbox, result)
+    .sort((a, b) => a.id - b.id)
+    .map((r) => ({
+      id: r.id,
+      key: r.idempotencyKey,
+      platform: r.platform as Platform,
+      ticketId: r.ticketId,
+      body: r.payload as unknown as ClaimedMessage['body'],
+      attempts: r.attempts,
+      uncertain: extra.get(r.id)?.was_in_doubt ?? false,
+      destination: extra.get(r.id)!.destination,
+      leasedUntil: r.lockedUntil!.getTime(),
+    }));
 }
 
 export class DrizzleOutboxRepository implements OutboxRepository {
@@ -97,68 +154,56 @@ export class DrizzleOutboxRepository implements OutboxRepository {
     limit: number,
     leaseMs: number,
     lane: OutboxLane,
+    spread?: ClaimSpread,
   ): Promise<ClaimedMessage[]> {
     if (platforms.length === 0) return [];
-    const at = new Date(now);
-    const earlier = alias(outbox, 'earlier');
-    const due = this.db
-      .select({ id: outbox.id, inDoubt: outbox.inDoubt })
-      .from(outbox)
-      .where(
-        and(
-          eq(outbox.status, 'pending'),
-          eq(outbox.priority, lane === 'urgent' ? 0 : 1),
-          lte(outbox.nextAttemptAt, at),
-          or(isNull(outbox.lockedUntil), lte(outbox.lockedUntil, at)),
-          inArray(outbox.platform, platforms),
-          // Only the head of each ordering key: a ticket's messages go out in order.
-          notExists(
-            this.db
-              .select({ one: sql`1` })
-              .from(earlier)
-              .where(
-                and(
-                  eq(earlier.orderingKey, outbox.orderingKey),
-                  eq(earlier.status, 'pending'),
-                  lt(earlier.id, outbox.id),
-                ),
-              ),
-          ),
-        ),
-      )
-      .orderBy(asc(outbox.priority), asc(outbox.nextAttemptAt), asc(outbox.id))
-      .limit(limit)
-      .for('update', { of: outbox, skipLocked: true });
-    // One statement (so no transaction is needed to hold the row locks between a read and the
-    // write): lock the due heads, lease them, and say which were already in doubt before.
-    const result = await this.db.execute(sql`
-      with due as (${due})
-      update ${outbox} set locked_until = ${new Date(now + leaseMs).toISOString()}::timestamptz,
-        attempts = ${outbox.attempts} + 1, in_doubt = true
-      from due where ${outbox.id} = due.id
-      returning ${outbox}.*, due.in_doubt as was_in_doubt`);
-    const doubt = new Map(
-      rowsOf<{ id: string | number; was_in_doubt: boolean }>(result).map((r) => [
-        Number(r.id),
-        r.was_in_doubt,
-      ]),
+    const at = new Date(now).toISOString();
+    // Per platform its spread (null: no limit per destination), as one parameter.
+    const plan = JSON.stringify(
+      Object.fromEntries(platforms.map((p) => [p, spread?.perDestination[p] ?? null])),
     );
-    return mapRows(outbox, result)
-      .sort((a, b) => a.id - b.id)
-      .map((r) => ({
-        id: r.id,
-        key: r.idempotencyKey,
-        platform: r.platform as Platform,
-        ticketId: r.ticketId,
-        body: r.payload as unknown as ClaimedMessage['body'],
-        attempts: r.attempts,
-        uncertain: doubt.get(r.id) ?? false,
-      }));
+    // One statement (so no transaction is needed to hold the row locks between a read and the
+    // write). The heads are lined up per destination without locks; only the rows picked are then
+    // locked (SKIP LOCKED: another replica's claim of the same rows wins), leased and counted.
+    // A taken row that was in doubt before says so (the adapter looks for it before posting).
+    const result = await this.db.execute(sql`
+      with lined as (${linedHeads(lane, at, plan, spread?.skip ?? [])}), picked as (
+        select id, destination, place, coalesce((pace ->> 'spacingMs')::float8, 0) as spacing_ms
+        from lined
+        where place <= coalesce((pace ->> 'max')::int, ${limit}::int)
+        order by next_attempt_at, id
+        limit ${limit}::int
+      ), due as (
+        select o.id, o.in_doubt, p.destination, p.place, p.spacing_ms
+        from outbox o join picked p on p.id = o.id
+        where o.status = 'pending' and (o.locked_until is null or o.locked_until <= ${at}::timestamptz)
+        for update of o skip locked
+      )
+      update outbox set
+        locked_until = ${at}::timestamptz
+          + round(${leaseMs}::float8 + due.place * due.spacing_ms)::bigint * interval '1 millisecond',
+        attempts = outbox.attempts + 1, in_doubt = true
+      from due where outbox.id = due.id
+      returning outbox.*, due.in_doubt as was_in_doubt, due.destination`);
+    return toClaimed(result);
+  }
+
+  async release(messages: Array<Pick<ClaimedMessage, 'id' | 'uncertain' | 'leasedUntil'>>): Promise<void> {
+    if (messages.length === 0) return;
+    const rows = JSON.stringify(
+      messages.map((m) => ({ id: m.id, in_doubt: m.uncertain, leased_until: new Date(m.leasedUntil) })),
+    );
+    // Only while the lease is still this worker's: after it, another worker may hold the row.
+    await this.db.execute(sql`
+      update outbox set locked_until = null, attempts = outbox.attempts - 1, in_doubt = v.in_doubt
+      from jsonb_to_recordset(${rows}::jsonb) as v(id bigint, in_doubt boolean, leased_until timestamptz)
+      where outbox.id = v.id and outbox.status = 'pending' and outbox.locked_until = v.leased_until`);
   }
 
   async markSent(sent: Array<{ id: number; result: Record<string, unknown> }>, at: number): Promise<void> {
     if (sent.length === 0) return;
-    // One statement for the whole round: in a flood, per-message updates cost more than the sends.
+    // One statement for all the outcomes written together: in a flood, per-message updates cost
+    // more than the sends.
     const rows = sql.join(
       sent.map((s) => sql`(${s.id}::bigint, ${JSON.stringify(s.result)}::jsonb)`),
       sql`, `,
@@ -188,21 +233,15 @@ export class DrizzleOutboxRepository implements OutboxRepository {
 
   async nextDueAt(platforms: Platform[], lane: OutboxLane): Promise<number | null> {
     if (platforms.length === 0) return null;
-    const rows = await this.db
-      .select({
-        at: sql<
-          Date | string | null
-        >`min(greatest(${outbox.nextAttemptAt}, coalesce(${outbox.lockedUntil}, ${outbox.nextAttemptAt})))`,
-      })
-      .from(outbox)
-      .where(
-        and(
-          eq(outbox.status, 'pending'),
-          eq(outbox.priority, lane === 'urgent' ? 0 : 1),
-          inArray(outbox.platform, platforms),
-        ),
-      );
-    const at = rows[0]?.at;
+    // Heads only: a message waiting behind an earlier one of its ticket is not due whatever its
+    // time, and counting it had the worker claim again and again, finding nothing.
+    const result = await this.db.execute(sql`
+      select min(greatest(o.next_attempt_at, coalesce(o.locked_until, o.next_attempt_at))) as at
+      from outbox o
+      where o.status = 'pending' and o.priority = ${lane === 'urgent' ? 0 : 1}::smallint
+        and o.platform = any (array(select jsonb_array_elements_text(${JSON.stringify(platforms)}::jsonb)))
+        and ${isHead}`);
+    const at = rowsOf<{ at: Date | string | null }>(result)[0]?.at;
     return at ? new Date(at).getTime() : null;
   }
 }
