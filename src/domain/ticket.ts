@@ -17,7 +17,17 @@ export interface TicketCore {
 
 /** Typed timeline events. `at` is epoch ms; stored in ticket_events with `data` = the rest. */
 export type TicketEvent =
-  | { type: 'opened'; tier: string; priority: Priority; domain: string; queue: string; reasons: string[] }
+  | {
+      type: 'opened';
+      tier: string;
+      priority: Priority;
+      domain: string;
+      queue: string;
+      reasons: string[];
+      /** Opened by `/ticket new` (absent: by a message); `onBehalf`: staff opened it for the organization. */
+      via?: 'command';
+      onBehalf?: boolean;
+    }
   | {
       type: 'message_added';
       messageId: number;

@@ -1,4 +1,4 @@
-import { Client, Events, GatewayIntentBits, Partials } from 'discord.js';
+import { ChannelType, Client, Events, GatewayIntentBits, Partials } from 'discord.js';
 import type { AppDeps } from '../../app/deps.js';
 import type { DiscordSettings } from '../../config/env.js';
 import type { ChatAdapter } from '../../ports/adapter.js';
@@ -40,10 +40,14 @@ export function createDiscordAdapter(s: DiscordSettings, ctx: DiscordAdapterCont
   const inFlight = new InFlight();
   registerEvents(client, { deps: ctx.deps, logger, staffRoles: s.staffRoles, wake: ctx.wake, inFlight });
   registerInteractions(client, { deps: ctx.deps, logger, wake: ctx.wake, inFlight });
-  const delivery = new DiscordDelivery(client.rest, (channelId) => {
-    const ch = client.channels.cache.get(channelId);
-    return ch && 'guildId' in ch ? (ch.guildId as string) : null;
-  });
+  const delivery = new DiscordDelivery(
+    client.rest,
+    (channelId) => {
+      const ch = client.channels.cache.get(channelId);
+      return ch && 'guildId' in ch ? (ch.guildId as string) : null;
+    },
+    (channelId) => client.channels.cache.get(channelId)?.type === ChannelType.GuildForum,
+  );
   return {
     delivery,
     mount() {},

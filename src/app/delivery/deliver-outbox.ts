@@ -86,6 +86,42 @@ async function cardViews(
   });
 }
 
+/**
+ * The threads of the round's replies queued before their ticket's thread existed (a ticket opened by
+ * a command: its root went out first, same ordering key), by ticket; one query, none if no such reply.
+ */
+async function pendingThreads(deps: AppDeps, claimed: ClaimedMessage[]): Promise<Map<number, string | null>> {
+  const ids = [
+    ...new Set(
+      claimed.flatMap((m) =>
+        m.body.kind === 'thread_reply' && m.body.threadRef === null ? [m.body.ticketId] : [],
+      ),
+    ),
+  ];
+  if (ids.length === 0) return new Map();
+  const tickets = await deps.store.withoutTransaction((uow) => uow.tickets.getMany(ids));
+  return new Map(ids.map((id) => [id, tickets.get(id)?.origin.threadRef ?? null]));
+}
+
+/** The request for a claimed message, its card view or thread filled in; null: it cannot go yet. */
+async function requestFor(
+  m: ClaimedMessage,
+  cards: Promise<Map<number, DeliveryRequest['card']>>,
+  threads: Promise<Map<number, string | null>>,
+): Promise<DeliveryRequest | null> {
+  const req: DeliveryRequest = { key: m.key, body: m.body, card: null, uncertain: m.uncertain };
+  if (m.body.kind === 'ticket_card') return { ...req, card: (await cards).get(m.body.ticketId) ?? null };
+  if (m.body.kind !== 'thread_reply' || m.body.threadRef !== null) return req;
+  const threadRef = (await threads).get(m.body.ticketId) ?? null;
+  return threadRef === null ? null : { ...req, body: { ...m.body, threadRef } };
+}
+
+/** A reply whose ticket's root message is not posted yet: retried later, never sent to the channel. */
+const NO_THREAD: DeliveryOutcome = {
+  ok: false,
+  failure: { kind: 'transient', message: "the ticket's thread is not posted yet" },
+};
+
 async function attempt(
   deps: AppDeps,
   delivery: ChatDelivery,
@@ -143,18 +179,19 @@ export async function deliverDue(
   const t1 = performance.now();
   // Pages and replies go out at once; card edits first need their views built (concurrently).
   const cards = cardViews(deps, claimed);
-  const requests: DeliveryRequest[] = [];
+  const threads = pendingThreads(deps, claimed);
+  const requests: Array<DeliveryRequest | null> = [];
   const outcomes = await inParallel(claimed, opts.concurrency ?? DEFAULT_CONCURRENCY, async (m, i) => {
-    const card = m.body.kind === 'ticket_card' ? ((await cards).get(m.body.ticketId) ?? null) : null;
-    const req: DeliveryRequest = { key: m.key, body: m.body, card, uncertain: m.uncertain };
+    const req = await requestFor(m, cards, threads);
     requests[i] = req;
-    return attempt(deps, deliveries.get(m.platform)!, req, m);
+    return req ? attempt(deps, deliveries.get(m.platform)!, req, m) : NO_THREAD;
   });
   const t2 = performance.now();
   const now = deps.clock.now();
   await deps.store.transaction(async (uow) => {
     const sent: Array<{ id: number; result: Record<string, unknown> }> = [];
     const cardRefs: Array<{ id: number; messageRef: string }> = [];
+    const threadRefs: Array<{ id: number; threadRef: string }> = [];
     const writes: Promise<void>[] = [];
     for (const [i, m] of claimed.entries()) {
       const outcome = outcomes[i]!;
@@ -163,10 +200,17 @@ export async function deliverDue(
         continue;
       }
       sent.push({ id: m.id, result: { ref: outcome.ref } });
-      if (m.body.kind === 'ticket_card' && outcome.ref && !requests[i]!.card?.existingRef)
+      if (m.body.kind === 'ticket_card' && outcome.ref && !requests[i]?.card?.existingRef)
         cardRefs.push({ id: m.body.ticketId, messageRef: outcome.ref });
+      if (m.body.kind === 'ticket_root' && outcome.ref)
+        threadRefs.push({ id: m.body.ticketId, threadRef: outcome.ref });
     }
-    await Promise.all([uow.outbox.markSent(sent, now), uow.tickets.setCardRefs(cardRefs), ...writes]);
+    await Promise.all([
+      uow.outbox.markSent(sent, now),
+      uow.tickets.setCardRefs(cardRefs),
+      uow.tickets.setThreadRefs(threadRefs),
+      ...writes,
+    ]);
   });
   const sent = outcomes.filter((o) => o.ok).length;
   deps.logger.debug(

@@ -16,9 +16,9 @@ import type {
 } from '../../ports/store.js';
 import { type AppDeps, ok, type Result } from '../deps.js';
 import { isStaff } from '../shared/actors.js';
-import { threadReply } from '../shared/outbound.js';
+import { threadReply, ticketRoot } from '../shared/outbound.js';
 import { cardMessage } from '../shared/ticket-change.js';
-import { openedReply, subjectOf } from '../shared/wording.js';
+import { commandRootText, openedReply, subjectOf } from '../shared/wording.js';
 import { GroupCommit } from './group-commit.js';
 import type { InboundMessage } from './inbound-message.js';
 import { batchFacts, existingByOrigin, keyOf, policyDomains, rankFor } from './intake-facts.js';
@@ -91,7 +91,7 @@ function draftTicket(
   const due = evaluateSla(b.snapshot, b.sla, at);
   return {
     organizationId: a.org.id,
-    requesterId: b.requester.id,
+    requesterId: a.msg.onBehalf ? null : b.requester.id,
     assigneeId: null,
     tier: b.tier,
     priority: b.triaged.priority,
@@ -127,12 +127,17 @@ function draftTicket(
   };
 }
 
-/** A new ticket under its reserved number, with its customer message, first events, reply and card. */
+/**
+ * A new ticket under its reserved number, with its customer message, first events, reply and card
+ * (`authorId` wrote the message; `root`: a command's ticket also posts the message its thread hangs
+ * from, first).
+ */
 function opening(
   draft: NewTicket,
   ids: { ticketId: number; messageId: number },
-  requesterId: number,
+  authorId: number,
   at: number,
+  root: ((t: TicketRecord) => string) | null,
 ): OpeningTicket {
   const ticket: TicketRecord = { ...draft, id: ids.ticketId, version: 1 };
   return {
@@ -142,13 +147,13 @@ function opening(
       ticketId: ticket.id,
       platform: ticket.origin.platform,
       externalId: ticket.origin.messageId,
-      authorId: requesterId,
+      authorId,
       authorKind: 'customer',
       visibility: 'public',
       text: ticket.description,
       createdAt: at,
     },
-    actorId: requesterId,
+    actorId: authorId,
     events: [
       {
         type: 'opened',
@@ -157,10 +162,15 @@ function opening(
         domain: ticket.domain,
         queue: ticket.queue,
         reasons: [...ticket.triageReasons, ...ticket.routeReasons],
+        ...(root ? { via: 'command' as const, onBehalf: ticket.requesterId === null } : {}),
       },
       { type: 'message_added', messageId: ids.messageId, authorKind: 'customer', visibility: 'public' },
     ],
-    outbox: [threadReply(ticket, 'opened', openedReply(ticket, at)), ...cardMessage(ticket)],
+    outbox: [
+      ...(root ? [ticketRoot(ticket, root(ticket))] : []),
+      threadReply(ticket, 'opened', openedReply(ticket, at)),
+      ...cardMessage(ticket),
+    ],
   };
 }
 
@@ -172,7 +182,7 @@ function opening(
 function surelyCustomers(msgs: InboundMessage[]): number {
   return new Set(
     msgs
-      .filter((m) => m.trigger === 'reaction' || m.author.external === true)
+      .filter((m) => m.trigger !== 'message' || m.author.external === true)
       .map((m) => keyOf(m.platform, m.messageId)),
   ).size;
 }
@@ -249,11 +259,16 @@ async function openBatch(
     const tier = tierFor(deps.policy, a.org, a.link.tierOverride);
     const b = buildTicket(deps.policy, a.msg, a.org, facts.person(a.msg)!, tier.tier, at);
     const candidatesFor = rankFor(facts.byDomain.get(b.triaged.domain) ?? [], load, b.tier, b.triaged.domain);
+    const root =
+      a.msg.trigger === 'command'
+        ? (t: TicketRecord) => commandRootText(t, b.requester.displayName, a.msg.onBehalf ? a.org.name : null)
+        : null;
     return opening(
       draftTicket(deps.policy, a, tier.reason, b, candidatesFor, at),
       ids[i]!,
       b.requester.id,
       at,
+      root,
     );
   });
   const inserted = new Map(

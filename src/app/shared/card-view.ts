@@ -9,6 +9,7 @@ import type {
   TicketRecord,
   UnitOfWork,
 } from '../../ports/store.js';
+import { threadOf } from './outbound.js';
 
 const LABEL: Record<ClockKind, string> = {
   first_response: 'first response',
@@ -122,7 +123,8 @@ function cardView(t: TicketRecord, facts: CardFacts, now: number): TicketCardVie
     domain: t.domain,
     status: t.status,
     queueLabel: t.queue,
-    requesterName: requester?.displayName ?? 'unknown',
+    // No requester: staff opened it for the organization (a request by phone or email).
+    requesterName: requester?.displayName ?? org?.name ?? 'unknown',
     assignee: assignee
       ? {
           name: assignee.displayName,
@@ -133,7 +135,7 @@ function cardView(t: TicketRecord, facts: CardFacts, now: number): TicketCardVie
     customerThread: {
       platform: t.origin.platform,
       channelId: t.origin.channelId,
-      threadRef: t.origin.threadRef ?? t.origin.messageId,
+      threadRef: threadOf(t.origin),
     },
     clocks,
     slaSummary: summary(clocks, t.status),
