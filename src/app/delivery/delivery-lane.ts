@@ -8,8 +8,10 @@ import {
   claimDue,
   DEFAULT_CONCURRENCY,
   type DeliveryOptions,
+  NO_THREAD,
   type Outcome,
   recordOutcomes,
+  requestFor,
 } from './deliver-outbox.js';
 
 type Views = Awaited<ReturnType<typeof cardViews>>;
@@ -193,18 +195,15 @@ export class DeliveryLane {
       this.recorder.add({ m, released: true });
       return;
     }
-    let card: DeliveryRequest['card'] = null;
-    if (m.body.kind === 'ticket_card') {
-      try {
-        card = (await views).get(m.body.ticketId) ?? null;
-      } catch (err) {
-        this.deps.logger.error({ err, outbox: m.id }, 'card view failed');
-        this.recorder.add({ m, released: true });
-        return;
-      }
+    let req: DeliveryRequest | null;
+    try {
+      req = await requestFor(this.deps, m, views);
+    } catch (err) {
+      this.deps.logger.error({ err, outbox: m.id }, 'card view or thread lookup failed');
+      this.recorder.add({ m, released: true });
+      return;
     }
-    const req: DeliveryRequest = { key: m.key, body: m.body, card, uncertain: m.uncertain };
-    const outcome = await attempt(this.deps, this.deliveries.get(m.platform)!, req, m);
+    const outcome = req ? await attempt(this.deps, this.deliveries.get(m.platform)!, req, m) : NO_THREAD;
     this.recorder.add({ m, req, outcome });
   }
 }
