@@ -25,14 +25,8 @@ export interface BotProcess {
   exited: Promise<number | null>;
 }
 
-/** `tierdesk start` as a separate process, wired to a fake Slack and a database. */
-export async function startBotProcess(opts: {
-  fake: FakeSlack;
-  dataDir: string;
-  databaseUrl?: string | undefined;
-  /** More settings, over the defaults above (e.g. `SLACK_INGRESS`). */
-  env?: NodeJS.ProcessEnv;
-}): Promise<BotProcess> {
+/** The environment of `tierdesk start` (and of the commands beside it) wired to a fake Slack and a database. */
+export function botProcessEnv(opts: { fake: FakeSlack; dataDir: string; databaseUrl?: string | undefined }) {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PORT: '0',
@@ -47,7 +41,18 @@ export async function startBotProcess(opts: {
   delete env.DATABASE_URL;
   delete env.SLACK_APP_TOKEN;
   if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
-  Object.assign(env, opts.env);
+  return env;
+}
+
+/** `tierdesk start` as a separate process, wired to a fake Slack and a database. */
+export async function startBotProcess(opts: {
+  fake: FakeSlack;
+  dataDir: string;
+  databaseUrl?: string | undefined;
+  /** More settings, over the defaults above (e.g. `SLACK_INGRESS`). */
+  env?: NodeJS.ProcessEnv;
+}): Promise<BotProcess> {
+  const env = { ...botProcessEnv(opts), ...opts.env };
   const child = spawn(process.execPath, [BIN, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (d) => {

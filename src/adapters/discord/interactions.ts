@@ -17,10 +17,12 @@ import {
 import type { AppDeps, Result } from '../../app/deps.js';
 import { ticketForThread } from '../../app/intake/ticket-for-thread.js';
 import type { ActorRef } from '../../app/shared/actors.js';
+import { normalizeText } from '../../domain/text.js';
 import type { Logger } from '../../ports/logger.js';
 import type { InFlight } from '../in-flight.js';
 import { commandText } from './command-definitions.js';
 import { parseCustomId } from './render.js';
+import { onNewTicketCommand, onTicketFormSubmit, TICKET_FORM_ID } from './ticket-form.js';
 
 export interface DiscordInteractionDeps {
   deps: AppDeps;
@@ -31,10 +33,13 @@ export interface DiscordInteractionDeps {
 
 type OptionValues = Record<string, string | number | boolean | undefined>;
 
+/** Option values as typed; text is untrusted like a message (no U+0000, no lone surrogate). */
 function options(i: ChatInputCommandInteraction): OptionValues {
   const out: OptionValues = {};
-  for (const o of i.options.data[0]?.options ?? [])
-    out[o.name] = (o.value as string | number | boolean | undefined) ?? undefined;
+  for (const o of i.options.data[0]?.options ?? []) {
+    const v = (o.value as string | number | boolean | undefined) ?? undefined;
+    out[o.name] = typeof v === 'string' ? normalizeText(v) : v;
+  }
   return out;
 }
 
@@ -126,10 +131,14 @@ async function onComponent(
 export function registerInteractions(client: Client, c: DiscordInteractionDeps): void {
   client.on('interactionCreate', (i: Interaction) => {
     const work = i.isChatInputCommand()
-      ? onCommand(c, i)
-      : i.isButton() || i.isStringSelectMenu()
-        ? onComponent(c, i)
-        : null;
+      ? i.commandName === 'ticket' && i.options.getSubcommand(false) === 'new'
+        ? onNewTicketCommand(c, i)
+        : onCommand(c, i)
+      : i.isModalSubmit() && i.customId === TICKET_FORM_ID
+        ? onTicketFormSubmit(c, i)
+        : i.isButton() || i.isStringSelectMenu()
+          ? onComponent(c, i)
+          : null;
     if (work) c.inFlight.track(work).catch((err) => c.logger.error({ err }, 'discord interaction failed'));
   });
 }

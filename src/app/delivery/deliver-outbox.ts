@@ -1,22 +1,25 @@
 import type { Platform } from '../../domain/policy.js';
 import type { ChatDelivery, DeliveryFailure, DeliveryOutcome, DeliveryRequest } from '../../ports/chat.js';
-import type { ClaimedMessage, OutboxLane, UnitOfWork } from '../../ports/store.js';
+import type { ClaimedMessage, ClaimSpread, OutboxLane, UnitOfWork } from '../../ports/store.js';
 import type { AppDeps } from '../deps.js';
 import { buildCardViews } from '../shared/card-view.js';
 
 export interface DeliveryOptions {
-  /** Messages taken per round. */
+  /** Messages taken per claim, over all destinations. */
   batchSize: number;
-  /** How long a worker holds a message before another replica may retry it (ms). */
+  /**
+   * How long a worker holds a message before another replica may retry it (ms), beyond the wait
+   * for its destination's pace (the claim adds that); it must outlive an adapter's call.
+   */
   leaseMs: number;
   /** Attempts before a message is given up as dead. */
   maxAttempts: number;
   /** Cap of the exponential backoff (ms). */
   maxBackoffMs: number;
   /**
-   * Calls in flight at once per round (default 16). A round of 200 card edits sent all at once
-   * queued every page behind them at the platform and on the event loop; 16 keep a platform as
-   * busy as 200 do, and a page of the other lane waits for 16 calls at most.
+   * Calls in flight at once per lane (default 16), counted once a call's pace let it go. A round of
+   * 200 card edits sent all at once queued every page behind them at the platform and on the event
+   * loop; 16 keep a platform as busy as 200 do, and a page of the other lane waits for 16 at most.
    */
   concurrency?: number;
 }
@@ -28,12 +31,6 @@ export const DEFAULT_DELIVERY: DeliveryOptions = {
   maxAttempts: 12,
   maxBackoffMs: 10 * 60_000,
 };
-
-export interface DeliveryRound {
-  claimed: number;
-  sent: number;
-  failed: number;
-}
 
 /** Exponential backoff with ±20% jitter (1 s, 2 s, 4 s … capped); a platform's Retry-After wins. */
 export function retryDelay(
@@ -47,7 +44,7 @@ export function retryDelay(
   return Math.round(base * (0.8 + 0.4 * random()));
 }
 
-const DEFAULT_CONCURRENCY = 16;
+export const DEFAULT_CONCURRENCY = 16;
 
 /** `fn` over `items` with at most `limit` calls running at once; results in the items' order. */
 export async function inParallel<T, R>(
@@ -65,10 +62,10 @@ export async function inParallel<T, R>(
 }
 
 /**
- * Card views of the round's card messages, in five queries however many there are; reads only, so
+ * Card views of a claim's card messages, in five queries however many there are; reads only, so
  * no transaction (a card reread later shows any change).
  */
-async function cardViews(
+export async function cardViews(
   deps: AppDeps,
   claimed: ClaimedMessage[],
 ): Promise<Map<number, DeliveryRequest['card']>> {
@@ -86,7 +83,38 @@ async function cardViews(
   });
 }
 
-async function attempt(
+/**
+ * The thread of a reply queued before its ticket's thread existed (a ticket opened by a command: its
+ * root message went out first, under the same ordering key, and recorded the thread on the ticket).
+ */
+async function pendingThread(deps: AppDeps, ticketId: number): Promise<string | null> {
+  const tickets = await deps.store.withoutTransaction((uow) => uow.tickets.getMany([ticketId]));
+  return tickets.get(ticketId)?.origin.threadRef ?? null;
+}
+
+/**
+ * The request for a claimed message, its card view or thread filled in; null: it cannot go yet (its
+ * ticket's root message is not posted: retried later, never sent to the channel instead).
+ */
+export async function requestFor(
+  deps: AppDeps,
+  m: ClaimedMessage,
+  views: Promise<Map<number, DeliveryRequest['card']>>,
+): Promise<DeliveryRequest | null> {
+  const req: DeliveryRequest = { key: m.key, body: m.body, card: null, uncertain: m.uncertain };
+  if (m.body.kind === 'ticket_card') return { ...req, card: (await views).get(m.body.ticketId) ?? null };
+  if (m.body.kind !== 'thread_reply' || m.body.threadRef !== null) return req;
+  const threadRef = await pendingThread(deps, m.body.ticketId);
+  return threadRef === null ? null : { ...req, body: { ...m.body, threadRef } };
+}
+
+/** The outcome of a reply whose ticket's thread is not posted yet: retried with backoff. */
+export const NO_THREAD: DeliveryOutcome = {
+  ok: false,
+  failure: { kind: 'transient', message: "the ticket's thread is not posted yet" },
+};
+
+export async function attempt(
   deps: AppDeps,
   delivery: ChatDelivery,
   req: DeliveryRequest,
@@ -122,65 +150,90 @@ async function recordFailure(
   });
 }
 
+/** What a claim takes for one destination: what its pace sends in this long. */
+const HOLD_MS = 5_000;
+/** What a claim takes for one destination of a platform that paces itself (discord.js). */
+const UNPACED_PER_DESTINATION = 10;
+
 /**
- * One delivery round: takes the due head message of each ordering key (pages first), delivers them
- * concurrently (a ticket's messages stay in order), and records every outcome in one transaction.
- * At-least-once towards the platform; adapters make it effectively once with the idempotency key.
+ * How a claim spreads over destinations: a paced destination gets what its pace sends in
+ * `HOLD_MS`, its leases lengthened by its spacing per place in line.
  */
-export async function deliverDue(
+export function claimSpread(
+  deliveries: ReadonlyMap<Platform, ChatDelivery>,
+  opts: DeliveryOptions,
+  skip: string[],
+): ClaimSpread {
+  const perDestination: ClaimSpread['perDestination'] = {};
+  for (const [platform, d] of deliveries) {
+    const perSecond = d.pace?.perSecond;
+    perDestination[platform] = perSecond
+      ? {
+          max: Math.max(1, Math.min(opts.batchSize, Math.floor((perSecond * HOLD_MS) / 1000))),
+          spacingMs: 1000 / perSecond,
+        }
+      : { max: Math.min(opts.batchSize, UNPACED_PER_DESTINATION), spacingMs: 0 };
+  }
+  return { perDestination, skip };
+}
+
+/** One statement: a wake that finds nothing due (the usual case for the page lane) costs one query. */
+export function claimDue(
   deps: AppDeps,
   deliveries: ReadonlyMap<Platform, ChatDelivery>,
-  opts: DeliveryOptions = DEFAULT_DELIVERY,
-  lane: OutboxLane = 'normal',
-): Promise<DeliveryRound> {
-  const platforms = [...deliveries.keys()];
-  const t0 = performance.now();
-  // One statement: a wake that finds nothing due (the usual case for the page lane) costs one query.
-  const claimed = await deps.store.withoutTransaction((uow) =>
-    uow.outbox.claimDue(platforms, deps.clock.now(), opts.batchSize, opts.leaseMs, lane),
+  opts: DeliveryOptions,
+  lane: OutboxLane,
+  limit: number,
+  skip: string[],
+): Promise<ClaimedMessage[]> {
+  return deps.store.withoutTransaction((uow) =>
+    uow.outbox.claimDue(
+      [...deliveries.keys()],
+      deps.clock.now(),
+      limit,
+      opts.leaseMs,
+      lane,
+      claimSpread(deliveries, opts, skip),
+    ),
   );
-  if (claimed.length === 0) return { claimed: 0, sent: 0, failed: 0 };
-  const t1 = performance.now();
-  // Pages and replies go out at once; card edits first need their views built (concurrently).
-  const cards = cardViews(deps, claimed);
-  const requests: DeliveryRequest[] = [];
-  const outcomes = await inParallel(claimed, opts.concurrency ?? DEFAULT_CONCURRENCY, async (m, i) => {
-    const card = m.body.kind === 'ticket_card' ? ((await cards).get(m.body.ticketId) ?? null) : null;
-    const req: DeliveryRequest = { key: m.key, body: m.body, card, uncertain: m.uncertain };
-    requests[i] = req;
-    return attempt(deps, deliveries.get(m.platform)!, req, m);
-  });
-  const t2 = performance.now();
+}
+
+/** A claimed message's attempt, or its return unsent. */
+export type Outcome =
+  | { m: ClaimedMessage; req: DeliveryRequest | null; outcome: DeliveryOutcome }
+  | { m: ClaimedMessage; released: true };
+
+/**
+ * Records outcomes in one transaction: sent ones in one statement, cards' first refs, failures
+ * with their retry, and messages given back unsent.
+ */
+export async function recordOutcomes(deps: AppDeps, outcomes: Outcome[], opts: DeliveryOptions) {
   const now = deps.clock.now();
   await deps.store.transaction(async (uow) => {
     const sent: Array<{ id: number; result: Record<string, unknown> }> = [];
     const cardRefs: Array<{ id: number; messageRef: string }> = [];
+    const released: ClaimedMessage[] = [];
+    const threadRefs: Array<{ id: number; threadRef: string }> = [];
     const writes: Promise<void>[] = [];
-    for (const [i, m] of claimed.entries()) {
-      const outcome = outcomes[i]!;
-      if (!outcome.ok) {
-        writes.push(recordFailure(uow, deps, m, outcome, opts, now));
-        continue;
+    for (const o of outcomes) {
+      if ('released' in o) released.push(o.m);
+      else if (!o.outcome.ok) writes.push(recordFailure(uow, deps, o.m, o.outcome, opts, now));
+      else {
+        sent.push({ id: o.m.id, result: { ref: o.outcome.ref } });
+        if (o.m.body.kind === 'ticket_card' && o.outcome.ref && !o.req?.card?.existingRef)
+          cardRefs.push({ id: o.m.body.ticketId, messageRef: o.outcome.ref });
+        if (o.m.body.kind === 'ticket_root' && o.outcome.ref)
+          threadRefs.push({ id: o.m.body.ticketId, threadRef: o.outcome.ref });
       }
-      sent.push({ id: m.id, result: { ref: outcome.ref } });
-      if (m.body.kind === 'ticket_card' && outcome.ref && !requests[i]!.card?.existingRef)
-        cardRefs.push({ id: m.body.ticketId, messageRef: outcome.ref });
     }
-    await Promise.all([uow.outbox.markSent(sent, now), uow.tickets.setCardRefs(cardRefs), ...writes]);
+    await Promise.all([
+      uow.outbox.markSent(sent, now),
+      uow.tickets.setCardRefs(cardRefs),
+      uow.outbox.release(released),
+      uow.tickets.setThreadRefs(threadRefs),
+      ...writes,
+    ]);
   });
-  const sent = outcomes.filter((o) => o.ok).length;
-  deps.logger.debug(
-    {
-      lane,
-      claimed: claimed.length,
-      sent,
-      claimMs: Math.round(t1 - t0),
-      deliverMs: Math.round(t2 - t1),
-      recordMs: Math.round(performance.now() - t2),
-    },
-    'outbox round',
-  );
-  return { claimed: claimed.length, sent, failed: claimed.length - sent };
 }
 
 /** When the next message falls due (for the worker's timer). */
