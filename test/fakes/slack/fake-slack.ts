@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { LogLevel, WebClient, type WebClientOptions } from '@slack/web-api';
 import { type Args, fail, type MethodResult } from './args.js';
 import { FaultPlan, faultAnswer, RESPONSE_URL } from './faults.js';
@@ -54,6 +53,8 @@ export class FakeSlack {
   private readonly now: () => number;
   private address = '';
   private responseSeq = 0;
+  /** Requests received and not yet carried out (reading the body, latency, holds). */
+  private inFlight = 0;
   private hang: { match: (call: SlackCall) => boolean; after: number } | undefined;
   private readonly held: ServerResponse[] = [];
   /** Socket Mode: `apps.connections.open` (with an `xapp-` token) points clients here. */
@@ -164,9 +165,30 @@ export class FakeSlack {
     for (const res of this.held.splice(0)) res.destroy();
   }
 
-  /** Delay, in ms, before every answer. */
+  /** Delay, in ms, before every call is carried out and answered. */
   setLatency(ms: number): void {
     this.faults.latencyMs = ms;
+  }
+
+  /**
+   * Calls to `method` (`'*'`: any Web API method) wait, not carried out, until the returned
+   * function is called: an answer slower than the client's timeout, for as long as the test says.
+   */
+  hold(method: string): () => void {
+    return this.faults.hold(method);
+  }
+
+  /**
+   * Resolves once every request received so far has been carried out. A call whose client gave
+   * up (timeout) is still carried out, as by Slack: a test that caused one waits for it here, so
+   * it cannot land in the next test's counts or take the next test's planned fault.
+   */
+  idle(timeoutMs = 15_000): Promise<void> {
+    return this.waitUntil(
+      () => (this.inFlight === 0 ? true : undefined),
+      timeoutMs,
+      'no call in flight',
+    ).then(() => {});
   }
 
   /** Forget recordings, faults and latency; also users, channels and messages unless `keepState`. */
@@ -239,11 +261,19 @@ export class FakeSlack {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const at = this.now();
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const raw = await readBody(req);
-    if (this.faults.latencyMs > 0) await sleep(this.faults.latencyMs);
-    if (url.pathname.startsWith('/api/')) this.handleApi(req, res, url, raw, at);
-    else if (url.pathname.startsWith('/response/')) this.handleResponse(req, res, url, raw, at);
-    else sendJson(res, 404, { ok: false, error: 'not_found' });
+    this.inFlight += 1;
+    try {
+      const raw = await readBody(req);
+      const api = url.pathname.startsWith('/api/');
+      // Like Slack, the fake carries out a call whose client has given up waiting for it.
+      await this.faults.gate(api ? decodeURIComponent(url.pathname.slice(5)) : RESPONSE_URL);
+      if (api) this.handleApi(req, res, url, raw, at);
+      else if (url.pathname.startsWith('/response/')) this.handleResponse(req, res, url, raw, at);
+      else sendJson(res, 404, { ok: false, error: 'not_found' });
+    } finally {
+      this.inFlight -= 1;
+      this.waiters.notify();
+    }
   }
 
   private handleApi(req: IncomingMessage, res: ServerResponse, url: URL, raw: string, at: number): void {

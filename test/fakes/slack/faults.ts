@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { SlackFault } from './types.js';
 
 /** Method key for faults on `response_url` POSTs. */
@@ -10,10 +11,41 @@ interface Planned {
   remaining: number;
 }
 
-/** Faults queued per method, consumed in order, one per attempt; plus a latency applied to every answer. */
+/**
+ * Faults queued per method, consumed in order, one per attempt; a latency applied to every call;
+ * and holds: calls to a method wait, not yet carried out, until the test releases them.
+ */
 export class FaultPlan {
   private readonly queues = new Map<string, Planned[]>();
+  private readonly holds = new Map<string, { released: Promise<void>; release: () => void }>();
   latencyMs = 0;
+
+  /**
+   * Calls to `method` (`'*'`: any) wait until the returned function is called, then are carried
+   * out as usual: Slack slower than the client's patience, for exactly as long as the test says.
+   */
+  hold(method: string): () => void {
+    this.holds.get(method)?.release();
+    let release = () => {};
+    const released = new Promise<void>((r) => {
+      release = r;
+    });
+    const entry = {
+      released,
+      release: () => {
+        if (this.holds.get(method) === entry) this.holds.delete(method);
+        release();
+      },
+    };
+    this.holds.set(method, entry);
+    return entry.release;
+  }
+
+  /** Waits as long as a hold on `method` (or on every method) and the latency say. */
+  async gate(method: string): Promise<void> {
+    if (this.latencyMs > 0) await sleep(this.latencyMs);
+    for (const key of [method, ANY_METHOD]) await this.holds.get(key)?.released;
+  }
 
   add(method: string, n: number, fault: SlackFault): void {
     if (!Number.isInteger(n) || n < 1)
@@ -40,6 +72,7 @@ export class FaultPlan {
   clear(): void {
     this.queues.clear();
     this.latencyMs = 0;
+    for (const h of [...this.holds.values()]) h.release();
   }
 }
 
