@@ -3,8 +3,16 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SlackDelivery, toFailure } from '../../src/adapters/slack/delivery.js';
 import { slackFetch } from '../../src/adapters/slack/fetch.js';
 import { ChannelPacer } from '../../src/adapters/slack/pacer.js';
-import type { DeliveryRequest } from '../../src/ports/chat.js';
+import { deliverDue } from '../../src/app/delivery/deliver-outbox.js';
+import type { AppDeps } from '../../src/app/deps.js';
+import type { Platform } from '../../src/domain/policy.js';
+import type { ChatDelivery, DeliveryRequest } from '../../src/ports/chat.js';
+import { silentLogger } from '../../src/ports/logger.js';
+import { DrizzleStore } from '../../src/store/store.js';
+import { FakeClock } from '../fakes/clock.js';
 import { FakeSlack } from '../fakes/slack/fake-slack.js';
+import { examplePolicy } from '../support/app.js';
+import { createTestDatabase, TEST_DB_KIND } from '../support/database.js';
 
 let fake: FakeSlack;
 beforeAll(async () => {
@@ -106,5 +114,48 @@ describe.each([
     expect(toFailure({ code: 'slack_webapi_platform_error', data: { error: 'internal_error' } }).kind).toBe(
       'transient',
     );
+  });
+});
+
+describe(`an in-doubt message through the outbox (${TEST_DB_KIND})`, () => {
+  it('stays in doubt when a later attempt fails for certain, so the next attempt looks before posting', async () => {
+    const db = await createTestDatabase();
+    try {
+      const clock = new FakeClock(Date.parse('2026-03-02T15:00:00Z'));
+      const deps: AppDeps = {
+        store: new DrizzleStore(db.database.db),
+        clock,
+        policy: examplePolicy(),
+        logger: silentLogger,
+      };
+      const deliveries = new Map<Platform, ChatDelivery>([['slack', deliveryOver(slackFetch(), 300)]]);
+      const opts = { batchSize: 10, leaseMs: 15_000, maxAttempts: 12, maxBackoffMs: 60_000 };
+      const round = async () => {
+        clock.set(clock.now() + 5_000); // past any backoff
+        return deliverDue(deps, deliveries, opts);
+      };
+      const { body } = reply('ticket:7:reply:opened', false);
+      await deps.store.withoutTransaction((uow) =>
+        uow.outbox.enqueue(
+          [{ key: 'ticket:7:reply:opened', platform: 'slack', orderingKey: 'ticket:7', body }],
+          null,
+          clock.now(),
+        ),
+      );
+      // 1: Slack posts the reply, but only after the client gave up waiting: uncertain.
+      const release = fake.hold('chat.postMessage');
+      expect(await round()).toMatchObject({ sent: 0, failed: 1 });
+      release();
+      await fake.idle();
+      expect(postsWith('ticket:7:reply:opened')).toBe(1);
+      // 2: the retry's look for it is rate limited; that failure is certain, attempt 1 still is not.
+      fake.failNext('conversations.replies', 1, { status: 429, retryAfterSec: 1 });
+      expect(await round()).toMatchObject({ sent: 0, failed: 1 });
+      // 3: looks again, finds the reply attempt 1 posted, and posts nothing.
+      expect(await round()).toMatchObject({ sent: 1 });
+      expect(postsWith('ticket:7:reply:opened')).toBe(1);
+    } finally {
+      await db.drop();
+    }
   });
 });
