@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--json] [--database-url postgres://…] [--only intake,ack]`: measures tierdesk's six
+ * `npm run bench [-- --quick | --smoke] [--json] [--database-url postgres://…] [--only intake,ack]`: measures tierdesk's six
  * figures, each beside a ceiling or reference measured in the same run on the same machine, and
  * prints a table (or, with --json, one JSON object). Each figure runs in a process of its own; a
  * PostgreSQL URL (flag or DATABASE_URL) is used for a database per figure, created and dropped here.
@@ -15,6 +15,8 @@ const { values } = parseArgs({
   options: {
     json: { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false },
+    /** Smaller still: every figure end to end in seconds (the test suite's smoke test); numbers meaningless. */
+    smoke: { type: 'boolean', default: false },
     'database-url': { type: 'string' },
     /** Comma-separated figure names (intake, sweep, pings, ack, memory, cold-start): run only those. */
     only: { type: 'string' },
@@ -113,7 +115,11 @@ async function serverVersion(url: string | undefined): Promise<string> {
 
 async function main() {
   const databaseUrl = values['database-url'] ?? process.env.DATABASE_URL ?? undefined;
-  const opts: FigureOptions = { databaseUrl: databaseUrl || undefined, quick: values.quick };
+  const opts: FigureOptions = {
+    databaseUrl: databaseUrl || undefined,
+    quick: values.quick || values.smoke,
+    smoke: values.smoke,
+  };
   const figures = selectedFigures(values.only);
   const progress = new Progress(figures.length);
   const results: Record<string, unknown> = {};
@@ -221,7 +227,7 @@ async function main() {
       met: cold.medianMs <= 5000,
     },
   ];
-  const machine = `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${await serverVersion(opts.databaseUrl)}${values.quick ? ', --quick sizes' : ''}`;
+  const machine = `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${await serverVersion(opts.databaseUrl)}${values.smoke ? ', --smoke sizes' : values.quick ? ', --quick sizes' : ''}`;
   console.log(`tierdesk benchmarks — ${report.database} — ${machine}\n`);
   console.log(table(rows));
 }
