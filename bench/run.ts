@@ -5,7 +5,9 @@
  * PostgreSQL URL (flag or DATABASE_URL) is used for a database per figure, created and dropped here.
  * Without one, the figures run on embedded PGlite.
  */
-import { cpus, totalmem } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { type FigureOptions, runFigure } from './lib/figure.js';
@@ -123,9 +125,16 @@ async function main() {
   const figures = selectedFigures(values.only);
   const progress = new Progress(figures.length);
   const results: Record<string, unknown> = {};
-  for (const [i, [label, file]] of figures.entries()) {
-    progress.draw(i, 0, label);
-    results[label] = await runFigure(file, opts, (f) => progress.draw(i, f, label));
+  // --smoke on PGlite: the figures copy one seeded database (lib/database.ts), removed at the end.
+  const seededIn = values.smoke && !opts.databaseUrl ? mkdtempSync(join(tmpdir(), 'tierdesk-bench-')) : null;
+  if (seededIn) process.env.TIERDESK_BENCH_SEEDED = join(seededIn, 'seeded');
+  try {
+    for (const [i, [label, file]] of figures.entries()) {
+      progress.draw(i, 0, label);
+      results[label] = await runFigure(file, opts, (f) => progress.draw(i, f, label));
+    }
+  } finally {
+    if (seededIn) rmSync(seededIn, { recursive: true, force: true });
   }
   progress.draw(figures.length, 0, 'done');
   progress.end();
