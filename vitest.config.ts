@@ -8,7 +8,10 @@ export default defineConfig({
     // Each file opens its own database (PGlite instance or PostgreSQL database); keep 2 cores busy, not swamped.
     pool: 'forks',
     maxWorkers: 2,
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Tests wait for conditions, each with a deadline (test/support/eventually.ts) that fails it with
+    // what it waited for; these are the backstop behind them, generous for two cores shared with
+    // other work. Process tests set their own, a few times PROCESS_DEADLINE_MS.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
   },
 });

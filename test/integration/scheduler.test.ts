@@ -83,7 +83,7 @@ describe(`scheduler, woken by a change (${TEST_DB_KIND})`, () => {
       const asked = performance.now();
       await scheduler.tick(true); // due now too, but within the gap: only re-arms the timer
       expect(await pages()).toHaveLength(1);
-      await eventually(async () => expect(await pages()).toHaveLength(2), 5_000);
+      await eventually(async () => expect(await pages()).toHaveLength(2));
       expect(performance.now() - asked).toBeGreaterThan(200);
     } finally {
       await scheduler.stop();
@@ -111,17 +111,15 @@ describe(`scheduler, woken by a change (${TEST_DB_KIND})`, () => {
     const scheduler = new Scheduler(deps, [slow], () => {});
     scheduler.start();
     try {
-      await eventually(
-        () =>
-          expect(warned).toContainEqual({
-            job: 'slow-report',
-            msg: 'job still running; this run is skipped',
-          }),
-        4_000,
+      await eventually(() =>
+        expect(warned).toContainEqual({
+          job: 'slow-report',
+          msg: 'job still running; this run is skipped',
+        }),
       );
       expect(runs).toBe(1);
       release();
-      await eventually(() => expect(runs).toBe(2), 3_000);
+      await eventually(() => expect(runs).toBe(2));
     } finally {
       release();
       await scheduler.stop();

@@ -183,7 +183,7 @@ export class FakeSlack {
    * up (timeout) is still carried out, as by Slack: a test that caused one waits for it here, so
    * it cannot land in the next test's counts or take the next test's planned fault.
    */
-  idle(timeoutMs = 15_000): Promise<void> {
+  idle(timeoutMs = 20_000): Promise<void> {
     return this.waitUntil(
       () => (this.inFlight === 0 ? true : undefined),
       timeoutMs,
@@ -236,12 +236,12 @@ export class FakeSlack {
   }
 
   /** The first call, recorded or yet to come, that matches; rejects after `timeoutMs`. */
-  waitFor(predicate: (call: SlackCall) => boolean, timeoutMs = 5000): Promise<SlackCall> {
+  waitFor(predicate: (call: SlackCall) => boolean, timeoutMs = 20_000): Promise<SlackCall> {
     return this.waitUntil(() => this.calls.find(predicate), timeoutMs, 'a matching call');
   }
 
   /** Resolves with all calls to `method` (attempts, faulted included) once there are at least `n`. */
-  waitForCalls(method: string, n: number, timeoutMs = 5000): Promise<SlackCall[]> {
+  waitForCalls(method: string, n: number, timeoutMs = 20_000): Promise<SlackCall[]> {
     const probe = () => {
       const calls = this.callsTo(method);
       return calls.length >= n ? calls : undefined;
@@ -251,7 +251,7 @@ export class FakeSlack {
 
   waitForResponse(
     predicate: (r: SlackResponseRecord) => boolean = () => true,
-    timeoutMs = 5000,
+    timeoutMs = 20_000,
   ): Promise<SlackResponseRecord> {
     return this.waitUntil(() => this.responses.find(predicate), timeoutMs, 'a response_url POST');
   }
