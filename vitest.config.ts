@@ -7,6 +7,7 @@ export default defineConfig({
     globalSetup: ['test/support/global-setup.ts'],
     // Each file opens its own database (PGlite instance or PostgreSQL database); keep 2 cores busy, not swamped.
     pool: 'forks',
+    isolate: false,
     maxWorkers: 2,
     // Tests wait for conditions, each with a deadline (test/support/eventually.ts) that fails it with
     // what it waited for; these are the backstop behind them, generous for two cores shared with
