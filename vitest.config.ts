@@ -1,10 +1,12 @@
 import { defineConfig } from 'vitest/config';
+import { LongestFirst } from './test/support/sequencer.js';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // The compiled bot and a migrated database, made once per run (see the file).
     globalSetup: ['test/support/global-setup.ts'],
+    sequence: { sequencer: LongestFirst },
     // Each file opens its own database (PGlite instance or PostgreSQL database); keep 2 cores busy, not swamped.
     pool: 'forks',
     isolate: false,
