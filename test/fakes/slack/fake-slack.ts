@@ -4,6 +4,7 @@ import { LogLevel, WebClient, type WebClientOptions } from '@slack/web-api';
 import { type Args, fail, type MethodResult } from './args.js';
 import { FaultPlan, faultAnswer, RESPONSE_URL } from './faults.js';
 import { bearerToken, parseArgs, parseJsonBody, readBody, send, sendJson } from './http.js';
+import { type MessageCall, SlackRecords } from './records.js';
 import { chatRoutes } from './routes-chat.js';
 import { readRoutes } from './routes-read.js';
 import { FakeSocketMode } from './socket-mode.js';
@@ -19,9 +20,17 @@ import {
   type SlackResponseRecord,
   type StoredMessage,
 } from './types.js';
-import { Waiters } from './waiters.js';
 
-export type { FakeChannel, FakeUser, NewMessage, SlackCall, SlackFault, SlackResponseRecord, StoredMessage };
+export type {
+  FakeChannel,
+  FakeUser,
+  MessageCall,
+  NewMessage,
+  SlackCall,
+  SlackFault,
+  SlackResponseRecord,
+  StoredMessage,
+};
 
 const ROUTES = { ...chatRoutes, ...readRoutes };
 
@@ -35,39 +44,31 @@ export interface FakeSlackOptions {
   now?: () => number;
 }
 
-/** A successful chat.postMessage / chat.update call with the message as it is stored now. */
-export type MessageCall = SlackCall & { channel: string; ts: string; message: StoredMessage };
-
 /**
  * A Slack Web API served on 127.0.0.1 for the real @slack/web-api and @slack/bolt code to talk to.
  * Give `url` as WebClient's `slackApiUrl` and `responseUrl()` as a payload's `response_url`.
  */
-export class FakeSlack {
-  readonly calls: SlackCall[] = [];
-  readonly responses: SlackResponseRecord[] = [];
+export class FakeSlack extends SlackRecords {
   readonly identity: SlackIdentity;
-  private readonly state: SlackState;
   private readonly faults = new FaultPlan();
-  private readonly waiters = new Waiters();
   private readonly server: Server;
   private readonly now: () => number;
   private address = '';
   private responseSeq = 0;
   /** Requests received and not yet carried out (reading the body, latency, holds). */
   private inFlight = 0;
-  private hang: { match: (call: SlackCall) => boolean; after: number } | undefined;
-  private readonly held: ServerResponse[] = [];
   /** Socket Mode: `apps.connections.open` (with an `xapp-` token) points clients here. */
   readonly socketMode: FakeSocketMode;
 
   private constructor(opts: FakeSlackOptions) {
     const { now, ...ids } = opts;
-    this.identity = { ...SLACK_DEFAULTS };
+    const identity = { ...SLACK_DEFAULTS };
     for (const [key, value] of Object.entries(ids)) {
-      if (value !== undefined) this.identity[key as keyof SlackIdentity] = value;
+      if (value !== undefined) identity[key as keyof SlackIdentity] = value;
     }
+    super(new SlackState(identity, now ?? Date.now));
+    this.identity = identity;
     this.now = now ?? Date.now;
-    this.state = new SlackState(this.identity, this.now);
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => send(res, 500, {}, String(err)));
     });
@@ -151,18 +152,17 @@ export class FakeSlack {
    * recorded and changes the state) but never answer it: the in-doubt attempt a crash leaves behind.
    */
   hangAfter(after: number, match: (call: SlackCall) => boolean): void {
-    this.hang = { match, after };
+    this.faults.hangAfter(after, match);
   }
 
   /** Calls carried out but not answered yet (see `hangAfter`). */
   get unanswered(): number {
-    return this.held.length;
+    return this.faults.unanswered;
   }
 
   /** Stop hanging; held answers are dropped (their clients are usually gone by then). */
   stopHanging(): void {
-    this.hang = undefined;
-    for (const res of this.held.splice(0)) res.destroy();
+    this.faults.stopHanging();
   }
 
   /** Delay, in ms, before every call is carried out and answered. */
@@ -198,62 +198,6 @@ export class FakeSlack {
     this.faults.clear();
     this.stopHanging();
     if (!opts.keepState) this.state.clear();
-  }
-
-  // ---- queries ----
-
-  /** Every attempt at `method`, faulted ones included (they carry `fault`). */
-  callsTo(method: string): SlackCall[] {
-    return this.calls.filter((c) => c.method === method);
-  }
-
-  posted(channel?: string): MessageCall[] {
-    return this.messageCalls('chat.postMessage', channel);
-  }
-
-  updates(channel?: string): MessageCall[] {
-    return this.messageCalls('chat.update', channel);
-  }
-
-  ephemerals(channel?: string): SlackCall[] {
-    return this.callsTo('chat.postEphemeral').filter(
-      (c) => c.response?.ok === true && (!channel || c.args.channel === channel),
-    );
-  }
-
-  /** Parent and replies, oldest first; `ts` may be any message of the thread. */
-  threadOf(channel: string, ts: string): StoredMessage[] {
-    return this.state.thread(channel, ts);
-  }
-
-  /** Stored messages (thread replies included), oldest first. */
-  messages(channel?: string): StoredMessage[] {
-    return this.state.all(channel);
-  }
-
-  message(channel: string, ts: string): StoredMessage | undefined {
-    return this.state.find(channel, ts);
-  }
-
-  /** The first call, recorded or yet to come, that matches; rejects after `timeoutMs`. */
-  waitFor(predicate: (call: SlackCall) => boolean, timeoutMs = 20_000): Promise<SlackCall> {
-    return this.waitUntil(() => this.calls.find(predicate), timeoutMs, 'a matching call');
-  }
-
-  /** Resolves with all calls to `method` (attempts, faulted included) once there are at least `n`. */
-  waitForCalls(method: string, n: number, timeoutMs = 20_000): Promise<SlackCall[]> {
-    const probe = () => {
-      const calls = this.callsTo(method);
-      return calls.length >= n ? calls : undefined;
-    };
-    return this.waitUntil(probe, timeoutMs, `${n} call(s) to ${method}`);
-  }
-
-  waitForResponse(
-    predicate: (r: SlackResponseRecord) => boolean = () => true,
-    timeoutMs = 20_000,
-  ): Promise<SlackResponseRecord> {
-    return this.waitUntil(() => this.responses.find(predicate), timeoutMs, 'a response_url POST');
   }
 
   // ---- serving ----
@@ -301,13 +245,7 @@ export class FakeSlack {
     const result = parsed.error ? fail(parsed.error) : this.dispatch(method, args, token);
     call.response = result;
     this.record(this.calls, call);
-    if (this.hang?.match(call)) {
-      if (this.hang.after <= 0) {
-        this.held.push(res);
-        return;
-      }
-      this.hang.after -= 1;
-    }
+    if (this.faults.holdAnswer(call, res)) return;
     sendJson(res, 200, result);
   }
 
@@ -334,29 +272,5 @@ export class FakeSlack {
     }
     this.record(this.responses, record);
     sendJson(res, 200, { ok: true });
-  }
-
-  private record<T>(list: T[], item: T): void {
-    list.push(item);
-    this.waiters.notify();
-  }
-
-  private messageCalls(method: string, channel: string | undefined): MessageCall[] {
-    const out: MessageCall[] = [];
-    for (const call of this.callsTo(method)) {
-      const r = call.response;
-      if (r?.ok !== true || typeof r.channel !== 'string' || typeof r.ts !== 'string') continue;
-      if (channel && r.channel !== channel) continue;
-      const message = this.state.findAny(r.channel, r.ts);
-      if (message) out.push({ ...call, channel: r.channel, ts: r.ts, message });
-    }
-    return out;
-  }
-
-  private waitUntil<T>(probe: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
-    return this.waiters.until(probe, timeoutMs, () => {
-      const seen = this.calls.map((c) => (c.fault ? `${c.method}(fault)` : c.method)).join(', ');
-      return `FakeSlack: timed out after ${timeoutMs} ms waiting for ${what}; calls: [${seen}]`;
-    });
   }
 }

@@ -1,5 +1,6 @@
+import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { SlackFault } from './types.js';
+import type { SlackCall, SlackFault } from './types.js';
 
 /** Method key for faults on `response_url` POSTs. */
 export const RESPONSE_URL = 'response_url';
@@ -18,7 +19,36 @@ interface Planned {
 export class FaultPlan {
   private readonly queues = new Map<string, Planned[]>();
   private readonly holds = new Map<string, { released: Promise<void>; release: () => void }>();
+  private hang: { match: (call: SlackCall) => boolean; after: number } | undefined;
+  private readonly held: ServerResponse[] = [];
   latencyMs = 0;
+
+  /** See FakeSlack.hangAfter: answers of matching calls after the first `after` are never sent. */
+  hangAfter(after: number, match: (call: SlackCall) => boolean): void {
+    this.hang = { match, after };
+  }
+
+  /** Keeps `res` unanswered if the call, already carried out, falls under hangAfter; true if so. */
+  holdAnswer(call: SlackCall, res: ServerResponse): boolean {
+    if (!this.hang?.match(call)) return false;
+    if (this.hang.after > 0) {
+      this.hang.after -= 1;
+      return false;
+    }
+    this.held.push(res);
+    return true;
+  }
+
+  /** Calls carried out but not answered (hangAfter). */
+  get unanswered(): number {
+    return this.held.length;
+  }
+
+  /** Stop hanging; held answers are dropped (their clients are usually gone by then). */
+  stopHanging(): void {
+    this.hang = undefined;
+    for (const res of this.held.splice(0)) res.destroy();
+  }
 
   /**
    * Calls to `method` (`'*'`: any) wait until the returned function is called, then are carried
