@@ -63,9 +63,9 @@ const median = (values: number[]) =>
  * for its work to drain, so the next bare round does not run beside the bot's leftovers.
  */
 figure(async (opts, progress) => {
-  const seconds = opts.quick ? 1 : 30;
+  const seconds = opts.smoke ? 0.2 : opts.quick ? 1 : 30;
   const rounds = opts.quick ? 1 : 3;
-  const warmup = opts.quick ? RATE / 3 : RATE; // discarded, before each round
+  const warmup = opts.smoke ? 10 : opts.quick ? RATE / 3 : RATE; // discarded, before each round
   const count = seconds * RATE;
   const bare = await startBare();
   const db = await createBenchDatabase(opts.databaseUrl, 'ack');

@@ -133,8 +133,8 @@ async function startLoad() {
 }
 
 figure(async (opts, progress) => {
-  const count = opts.quick ? 100 : 20_000;
-  const warmup = opts.quick ? 30 : 500;
+  const count = opts.smoke ? 20 : opts.quick ? 100 : 20_000;
+  const warmup = opts.smoke ? 5 : opts.quick ? 30 : 500;
   const deliveries = count / 2;
   let countHandled = false;
   const db = await createBenchDatabase(opts.databaseUrl, 'intake');

@@ -14,8 +14,8 @@ const CONCURRENCY = 32;
 const MB = 1024 * 1024;
 
 figure(async (opts, progress) => {
-  const first = opts.quick ? 1_000 : 100_000;
-  const total = opts.quick ? 5_000 : 1_000_000;
+  const first = opts.smoke ? 200 : opts.quick ? 1_000 : 100_000;
+  const total = opts.smoke ? 600 : opts.quick ? 5_000 : 1_000_000;
   const db = await createBenchDatabase(opts.databaseUrl, 'memory');
   const fake = await startFakeSlack();
   const bot = await startBot(db, fake.url).catch(async (err) => {

@@ -21,8 +21,8 @@ import { CUSTOMER, CUSTOMER_CHANNEL, CUSTOMER_TEAM, startBot, startFakeSlack } f
 const FIRST_RESPONSE_MS = 15 * 60_000; // Enterprise P1 in policy/example.yaml
 
 figure(async (opts, progress) => {
-  const count = opts.quick ? 50 : 10_000;
-  const windowMs = opts.quick ? 2_000 : 60_000;
+  const count = opts.smoke ? 10 : opts.quick ? 50 : 10_000;
+  const windowMs = opts.smoke ? 1_000 : opts.quick ? 2_000 : 60_000;
   const db = await createBenchDatabase(opts.databaseUrl, 'pings');
   const database = await db.open(16);
   const clock = new FakeClock(Date.now());
@@ -53,11 +53,12 @@ figure(async (opts, progress) => {
   };
   // Calibrate: how fast this machine opens tickets (these fall due tomorrow, outside the window).
   const calStart = performance.now();
-  const calibration = opts.quick ? 30 : 200;
+  const calibration = opts.smoke ? 5 : opts.quick ? 30 : 200;
   await parallel(calibration, (i) => open(`cal-${i}`, Date.now() + 86_400_000));
   const msPerTicket = (performance.now() - calStart) / calibration;
   // Seeding, then emitting the warnings (about as long again), then starting the bot.
-  const firstDue = Date.now() + Math.ceil(2.5 * count * msPerTicket) + (opts.quick ? 4_000 : 15_000);
+  const headroomMs = opts.smoke ? 1_000 : opts.quick ? 4_000 : 15_000; // a smoke run's bot may start late
+  const firstDue = Date.now() + Math.ceil(2.5 * count * msPerTicket) + headroomMs;
   const due = new Map<number, number>();
   await parallel(count, async (i) => {
     const at = firstDue + Math.floor((i * windowMs) / count);

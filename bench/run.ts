@@ -1,11 +1,13 @@
 /**
- * `npm run bench [-- --quick] [--json] [--database-url postgres://…] [--only intake,ack]`: measures tierdesk's seven
+ * `npm run bench [-- --quick | --smoke] [--json] [--database-url postgres://…] [--only intake,ack]`: measures tierdesk's seven
  * figures, each beside a ceiling or reference measured in the same run on the same machine, and
  * prints a table (or, with --json, one JSON object). Each figure runs in a process of its own; a
  * PostgreSQL URL (flag or DATABASE_URL) is used for a database per figure, created and dropped here.
  * Without one, the figures run on embedded PGlite.
  */
-import { cpus, totalmem } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { type FigureOptions, runFigure } from './lib/figure.js';
@@ -15,6 +17,8 @@ const { values } = parseArgs({
   options: {
     json: { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false },
+    /** Smaller still: every figure end to end in seconds (the test suite's smoke test); numbers meaningless. */
+    smoke: { type: 'boolean', default: false },
     'database-url': { type: 'string' },
     /** Comma-separated figure names (intake, sweep, pings, ack, memory, cold-start, burst): run only those. */
     only: { type: 'string' },
@@ -125,13 +129,24 @@ async function serverVersion(url: string | undefined): Promise<string> {
 
 async function main() {
   const databaseUrl = values['database-url'] ?? process.env.DATABASE_URL ?? undefined;
-  const opts: FigureOptions = { databaseUrl: databaseUrl || undefined, quick: values.quick };
+  const opts: FigureOptions = {
+    databaseUrl: databaseUrl || undefined,
+    quick: values.quick || values.smoke,
+    smoke: values.smoke,
+  };
   const figures = selectedFigures(values.only);
   const progress = new Progress(figures.length);
   const results: Record<string, unknown> = {};
-  for (const [i, [label, file]] of figures.entries()) {
-    progress.draw(i, 0, label);
-    results[label] = await runFigure(file, opts, (f) => progress.draw(i, f, label));
+  // --smoke on PGlite: the figures copy one seeded database (lib/database.ts), removed at the end.
+  const seededIn = values.smoke && !opts.databaseUrl ? mkdtempSync(join(tmpdir(), 'tierdesk-bench-')) : null;
+  if (seededIn) process.env.TIERDESK_BENCH_SEEDED = join(seededIn, 'seeded');
+  try {
+    for (const [i, [label, file]] of figures.entries()) {
+      progress.draw(i, 0, label);
+      results[label] = await runFigure(file, opts, (f) => progress.draw(i, f, label));
+    }
+  } finally {
+    if (seededIn) rmSync(seededIn, { recursive: true, force: true });
   }
   progress.draw(figures.length, 0, 'done');
   progress.end();
@@ -244,7 +259,7 @@ async function main() {
       met: burst.replied === burst.messages && burst.p99Ms <= burst.floorMs + 2000,
     },
   ];
-  const machine = `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${await serverVersion(opts.databaseUrl)}${values.quick ? ', --quick sizes' : ''}`;
+  const machine = `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${await serverVersion(opts.databaseUrl)}${values.smoke ? ', --smoke sizes' : values.quick ? ', --quick sizes' : ''}`;
   console.log(`tierdesk benchmarks — ${report.database} — ${machine}\n`);
   console.log(table(rows));
 }

@@ -53,9 +53,9 @@ async function tickMs(deps: ReturnType<typeof appDeps>, runs: number): Promise<n
 }
 
 figure(async (opts, progress) => {
-  const small = opts.quick ? 500 : 10_000;
-  const large = opts.quick ? 5_000 : 1_000_000;
-  const runs = opts.quick ? 20 : 300;
+  const small = opts.smoke ? 50 : opts.quick ? 500 : 10_000;
+  const large = opts.smoke ? 200 : opts.quick ? 5_000 : 1_000_000;
+  const runs = opts.smoke ? 3 : opts.quick ? 20 : 300;
   const db = await createBenchDatabase(opts.databaseUrl, 'sweep');
   const database = await db.open(DEFAULT_POOL);
   try {

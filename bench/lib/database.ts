@@ -1,5 +1,5 @@
 /** A database of the figure's own: a fresh PostgreSQL database (dropped after) or a PGlite folder. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -32,7 +32,23 @@ export interface BenchDatabase {
   drop(): Promise<void>;
 }
 
-/** Creates, migrates and seeds (example directory and rotations) a database for one figure. */
+async function seed(database: Database, policy: Policy): Promise<void> {
+  await database.migrate(MIGRATIONS_DIR);
+  const deps = appDeps(database, policy, { now: () => Date.now() });
+  const dir = loadImport(EXAMPLE_DIRECTORY, policy);
+  if (!dir.ok) throw new Error('example directory invalid');
+  const imported = await importDirectory(deps, dir.value);
+  if (!imported.ok) throw imported.error;
+  const synced = await syncPolicyRotations(deps);
+  if (!synced.ok) throw synced.error;
+}
+
+/**
+ * Creates, migrates and seeds (example directory and rotations) a database for one figure. With
+ * TIERDESK_BENCH_SEEDED (set by run.ts for --smoke), a PGlite figure copies the folder the run's
+ * first figure seeded there instead: the same database, without running every migration again
+ * (3 s of CPU per figure, most of a smoke figure).
+ */
 export async function createBenchDatabase(
   serverUrl: string | undefined,
   name: string,
@@ -53,16 +69,17 @@ export async function createBenchDatabase(
   // DATABASE_PREPARE=false runs the figures without prepared statements, as the bot would run.
   const prepare = process.env.DATABASE_PREPARE !== 'false';
   const open = (poolSize = DEFAULT_POOL) => openDatabase({ url, dataDir, poolSize, prepare });
-  const database = await open(2);
-  await database.migrate(MIGRATIONS_DIR);
-  const deps = appDeps(database, policy, { now: () => Date.now() });
-  const dir = loadImport(EXAMPLE_DIRECTORY, policy);
-  if (!dir.ok) throw new Error('example directory invalid');
-  const imported = await importDirectory(deps, dir.value);
-  if (!imported.ok) throw imported.error;
-  const synced = await syncPolicyRotations(deps);
-  if (!synced.ok) throw synced.error;
-  await database.close();
+  const seeded = serverUrl ? undefined : process.env.TIERDESK_BENCH_SEEDED;
+  if (seeded && existsSync(join(seeded, 'PG_VERSION'))) cpSync(seeded, dataDir, { recursive: true });
+  else {
+    const database = await open(2);
+    await seed(database, policy);
+    await database.close();
+    if (seeded) {
+      cpSync(dataDir, `${seeded}.copying`, { recursive: true });
+      renameSync(`${seeded}.copying`, seeded);
+    }
+  }
   return {
     kind: serverUrl ? 'postgres' : 'pglite',
     url,

@@ -351,7 +351,7 @@ describe('tierdesk prepare', () => {
       err: '',
     });
     expect((await run('prepare')).out).toContain('already there');
-  }, 60_000);
+  });
 
   it('exits 2 with the usage when given arguments', async () => {
     const r = await run('prepare', 'now');

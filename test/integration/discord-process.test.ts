@@ -10,7 +10,7 @@ import { malformedDispatches } from '../fakes/discord/malformed.js';
 import { EXAMPLE_DIRECTORY } from '../support/app.js';
 import { createTestDatabase, TEST_DB_KIND, type TestDatabase } from '../support/database.js';
 import { D, vendorGuild } from '../support/discord-bot.js';
-import { eventually } from '../support/eventually.js';
+import { eventually, PROCESS_DEADLINE_MS } from '../support/eventually.js';
 
 const BIN = resolve(PACKAGE_ROOT, 'bin/tierdesk.js');
 let fake: FakeDiscord;
@@ -50,7 +50,9 @@ afterAll(async () => {
 });
 
 describe(`npm start with Discord configured (${TEST_DB_KIND})`, () => {
-  it('deploys the commands and turns a Discord message into a routed ticket with a card', async () => {
+  it('deploys the commands and turns a Discord message into a routed ticket with a card', {
+    timeout: 5 * PROCESS_DEADLINE_MS,
+  }, async () => {
     // Asynchronously: the fake Discord answers from this process's event loop.
     await run('import', EXAMPLE_DIRECTORY);
     const deploy = await run('discord', 'deploy-commands', '--guild', D.guild);
@@ -66,7 +68,7 @@ describe(`npm start with Discord configured (${TEST_DB_KIND})`, () => {
     child.stderr?.on('data', (d) => {
       out += d;
     });
-    await eventually(() => expect(out).toContain('tierdesk ready'), 30_000);
+    await eventually(() => expect(out).toContain('tierdesk ready'), PROCESS_DEADLINE_MS);
     expect(out).toContain('discord adapter ready');
     expect(out).not.toContain('discord-process-test-token');
     // A gateway that breaks Discord's shapes first: the process logs each odd dispatch and goes on.
@@ -92,7 +94,7 @@ describe(`npm start with Discord configured (${TEST_DB_KIND})`, () => {
       expect((card?.embeds as Array<{ title: string }> | undefined)?.[0]?.title).toBe(
         '#1 · Enterprise · P1 · security',
       );
-    }, 15_000);
+    }, PROCESS_DEADLINE_MS);
     child.kill('SIGTERM');
     expect(await new Promise((r) => child!.on('exit', r))).toBe(0);
   });

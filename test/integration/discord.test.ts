@@ -155,7 +155,7 @@ describe(`Discord adapter end to end (${TEST_DB_KIND})`, () => {
   it('a 429 from Discord is waited out and the message delivered once', async () => {
     bot.fake.rateLimitNext(/^POST \/channels\/\d+\/messages$/, 1, 1);
     const messageId = await customerWrites();
-    await bot.drained(15_000);
+    await bot.drained();
     expect(bot.fake.messagesIn(messageId)).toHaveLength(1);
     expect(cardsIn(D.enterpriseQueue)).toHaveLength(1);
   });
@@ -166,7 +166,7 @@ describe(`Discord adapter end to end (${TEST_DB_KIND})`, () => {
     bot.fake.redispatch((e) => e.t === 'MESSAGE_CREATE' && (e.d as { id?: string }).id === messageId);
     bot.fake.reactionAdd({ userId: D.priya.id, channelId: D.northwind, messageId, guildId: D.guild });
     bot.fake.reactionAdd({ userId: D.priya.id, channelId: D.northwind, messageId, guildId: D.guild });
-    await new Promise((r) => setTimeout(r, 500));
+    await bot.settled(); // the replayed message and both reactions are in, and handled
     await bot.drained();
     expect(await tickets()).toHaveLength(1);
     expect(cardsIn(D.enterpriseQueue)).toHaveLength(1);
@@ -174,7 +174,7 @@ describe(`Discord adapter end to end (${TEST_DB_KIND})`, () => {
 
   it('small talk opens nothing, and a 🎫 reaction by an agent opens a ticket from that message', async () => {
     const m = bot.fake.messageCreate({ channelId: D.northwind, author: D.ines, content: 'thanks!' });
-    await new Promise((r) => setTimeout(r, 300));
+    await bot.settled();
     expect(await tickets()).toHaveLength(0);
     bot.fake.reactionAdd({
       userId: D.priya.id,

@@ -3,22 +3,35 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SlackDelivery, toFailure } from '../../src/adapters/slack/delivery.js';
 import { slackFetch } from '../../src/adapters/slack/fetch.js';
 import { ChannelPacer } from '../../src/adapters/slack/pacer.js';
-import type { DeliveryRequest } from '../../src/ports/chat.js';
+import { deliverOnce } from '../../src/app/delivery/delivery-lane.js';
+import type { AppDeps } from '../../src/app/deps.js';
+import type { Platform } from '../../src/domain/policy.js';
+import type { ChatDelivery, DeliveryRequest } from '../../src/ports/chat.js';
+import { silentLogger } from '../../src/ports/logger.js';
+import { DrizzleStore } from '../../src/store/store.js';
+import { FakeClock } from '../fakes/clock.js';
 import { FakeSlack } from '../fakes/slack/fake-slack.js';
+import { examplePolicy } from '../support/app.js';
+import { createTestDatabase, TEST_DB_KIND } from '../support/database.js';
 
 let fake: FakeSlack;
 beforeAll(async () => {
   fake = await FakeSlack.start();
 });
 afterAll(() => fake.close());
-afterEach(() => fake.reset({ keepState: true }));
+// A call a test's client gave up on is still carried out by the fake: wait for it before the next test.
+afterEach(async () => {
+  await fake.idle();
+  fake.reset({ keepState: true });
+});
 
-function deliveryOver(fetch: FetchFunction | undefined) {
+/** `timeoutMs`: the client's patience; production's 10 s unless a test makes Slack outlast it. */
+function deliveryOver(fetch: FetchFunction | undefined, timeoutMs = 10_000) {
   const client = new WebClient('xoxb-delivery', {
     slackApiUrl: fake.url,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
-    timeout: 500,
+    timeout: timeoutMs,
     ...(fetch ? { fetch } : {}),
   });
   return new SlackDelivery(client, {
@@ -26,6 +39,10 @@ function deliveryOver(fetch: FetchFunction | undefined) {
     pacer: new ChannelPacer(1000, 1000),
   });
 }
+
+/** Posts in the customer channel that carry the outbox key `key`. */
+const postsWith = (key: string) =>
+  fake.posted('C0NORTHWND').filter((p) => p.message.metadata?.event_payload?.key === key).length;
 
 const reply = (key: string, uncertain: boolean): DeliveryRequest => ({
   key,
@@ -54,25 +71,28 @@ describe.each([
   it('after an uncertain attempt, finds the message it already posted instead of posting twice', async () => {
     if (!fake.message('C0NORTHWND', '1772463600.000100'))
       fake.addMessage('C0NORTHWND', { ts: '1772463600.000100', user: 'U0INESNW01', text: 'help' });
-    const before = fake.posted('C0NORTHWND').length;
-    const first = await delivery.deliver(reply(`ticket:1:reply:opened:${_name}`, false));
+    const key = `ticket:1:reply:opened:${_name}`;
+    const first = await delivery.deliver(reply(key, false));
     expect(first.ok).toBe(true);
     // The process died before recording the outcome: the retry is marked uncertain.
-    const retry = await delivery.deliver(reply(`ticket:1:reply:opened:${_name}`, true));
+    const retry = await delivery.deliver(reply(key, true));
     expect(retry).toEqual(first);
-    expect(fake.posted('C0NORTHWND')).toHaveLength(before + 1);
+    expect(postsWith(key)).toBe(1);
     // An uncertain attempt that never reached Slack posts normally.
     const other = await delivery.deliver(reply(`ticket:1:reply:resolved:v3:${_name}`, true));
     expect(other.ok).toBe(true);
-    expect(fake.posted('C0NORTHWND')).toHaveLength(before + 2);
+    expect(postsWith(`ticket:1:reply:resolved:v3:${_name}`)).toBe(1);
   });
 
   it('an answer slower than the client timeout is an uncertain failure, and the next call works', async () => {
-    fake.setLatency(800);
-    const slow = await delivery.deliver(reply(`k-slow-${_name}`, false));
+    const release = fake.hold('chat.postMessage');
+    const slow = await deliveryOver(fetch, 300).deliver(reply(`k-slow-${_name}`, false));
     expect(slow.ok ? null : slow.failure.kind).toBe('transient');
     expect(slow.ok ? null : slow.failure.message).toMatch(/^uncertain: .*/);
-    fake.setLatency(0);
+    // Uncertain indeed: Slack carries the call out after the client gave up on it.
+    release();
+    await fake.idle();
+    expect(postsWith(`k-slow-${_name}`)).toBe(1);
     const next = await delivery.deliver(reply(`k-after-slow-${_name}`, false));
     expect(next.ok).toBe(true);
   });
@@ -94,5 +114,48 @@ describe.each([
     expect(toFailure({ code: 'slack_webapi_platform_error', data: { error: 'internal_error' } }).kind).toBe(
       'transient',
     );
+  });
+});
+
+describe(`an in-doubt message through the outbox (${TEST_DB_KIND})`, () => {
+  it('stays in doubt when a later attempt fails for certain, so the next attempt looks before posting', async () => {
+    const db = await createTestDatabase();
+    try {
+      const clock = new FakeClock(Date.parse('2026-03-02T15:00:00Z'));
+      const deps: AppDeps = {
+        store: new DrizzleStore(db.database.db),
+        clock,
+        policy: examplePolicy(),
+        logger: silentLogger,
+      };
+      const deliveries = new Map<Platform, ChatDelivery>([['slack', deliveryOver(slackFetch(), 300)]]);
+      const opts = { batchSize: 10, leaseMs: 15_000, maxAttempts: 12, maxBackoffMs: 60_000 };
+      const round = async () => {
+        clock.set(clock.now() + 5_000); // past any backoff
+        return deliverOnce(deps, deliveries, opts);
+      };
+      const { body } = reply('ticket:7:reply:opened', false);
+      await deps.store.withoutTransaction((uow) =>
+        uow.outbox.enqueue(
+          [{ key: 'ticket:7:reply:opened', platform: 'slack', orderingKey: 'ticket:7', body }],
+          null,
+          clock.now(),
+        ),
+      );
+      // 1: Slack posts the reply, but only after the client gave up waiting: uncertain.
+      const release = fake.hold('chat.postMessage');
+      expect(await round()).toMatchObject({ sent: 0, failed: 1 });
+      release();
+      await fake.idle();
+      expect(postsWith('ticket:7:reply:opened')).toBe(1);
+      // 2: the retry's look for it is rate limited; that failure is certain, attempt 1 still is not.
+      fake.failNext('conversations.replies', 1, { status: 429, retryAfterSec: 1 });
+      expect(await round()).toMatchObject({ sent: 0, failed: 1 });
+      // 3: looks again, finds the reply attempt 1 posted, and posts nothing.
+      expect(await round()).toMatchObject({ sent: 1 });
+      expect(postsWith('ticket:7:reply:opened')).toBe(1);
+    } finally {
+      await db.drop();
+    }
   });
 });

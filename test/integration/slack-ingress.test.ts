@@ -22,7 +22,7 @@ import {
   startBotProcess,
 } from '../support/bot-process.js';
 import { TEST_DB_KIND } from '../support/database.js';
-import { eventually } from '../support/eventually.js';
+import { eventually, PROCESS_DEADLINE_MS } from '../support/eventually.js';
 import {
   inesWrites,
   NORTHWIND_TEAM,
@@ -194,7 +194,7 @@ describe(`tierdesk start with the Slack ingress (${TEST_DB_KIND})`, () => {
   const portOf = (b: BotProcess) => Number(/"port":(\d+).*tierdesk ready/.exec(b.output())![1]);
 
   it('a bot killed right after the ingress answered loses nothing and doubles nothing on restart', {
-    timeout: 90_000,
+    timeout: 4 * PROCESS_DEADLINE_MS,
   }, async () => {
     await seedDueTickets({ dataDir: env.dataDir, databaseUrl: env.db?.url, count: 0, spreadMs: 0 });
     const first = await startBotProcess({ fake: env.fake, dataDir: env.dataDir, databaseUrl: env.db?.url });
@@ -214,7 +214,7 @@ describe(`tierdesk start with the Slack ingress (${TEST_DB_KIND})`, () => {
     await eventually(() => {
       const replies = env.fake.posted('C0NORTHWND').filter((p) => p.message.thread_ts === ts);
       expect(replies.map((r) => r.message.text)).toEqual([expect.stringMatching(/ticket #1\./)]);
-    }, CLAIM_MS + 20_000);
+    }, CLAIM_MS + PROCESS_DEADLINE_MS);
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
     expect(second.output()).not.toContain('did not stop in time');
@@ -229,9 +229,7 @@ describe('the ingress journal', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('keeps what was answered while the bot could not record it, and hands it over at the next start', {
-    timeout: 30_000,
-  }, async () => {
+  it('keeps what was answered while the bot could not record it, and hands it over at the next start', async () => {
     const journalPath = join(dir, 'slack.journal');
     const config = {
       port: 0,
@@ -271,9 +269,7 @@ describe('the ingress journal', () => {
     await next.stop();
   });
 
-  it(`holds its answers while the bot has ${MAX_OPEN} events unhandled, and lets them go as it catches up`, {
-    timeout: 30_000,
-  }, async () => {
+  it(`holds its answers while the bot has ${MAX_OPEN} events unhandled, and lets them go as it catches up`, async () => {
     const unsettled: Array<() => void> = [];
     const ingress = await startIngress({
       config: {
@@ -290,21 +286,24 @@ describe('the ingress journal', () => {
       logger: silentLogger,
     });
     const url = `http://127.0.0.1:${ingress.port}/slack/events`;
-    const send = () => {
+    const send = (ts = freshTs()) => {
       const body = eventCallback({
         teamId: VENDOR_TEAM,
-        event: { type: 'message', text: 'hi', ts: freshTs() },
+        event: { type: 'message', text: 'hi', ts },
       });
       return postSigned(url, body, JSON_CONTENT_TYPE, SIGNING_SECRET);
     };
     for (let i = 0; i < MAX_OPEN; i += 32)
       await Promise.all(Array.from({ length: 32 }, () => send().then((r) => expect(r.status).toBe(200))));
     let answered = false;
-    const held = send().then((r) => {
+    const heldTs = freshTs();
+    const held = send(heldTs).then((r) => {
       answered = true;
       return r.status;
     });
-    await new Promise((r) => setTimeout(r, 300));
+    // Journaled, so received, and yet not answered: the ingress holds it (it answers right after
+    // journaling an event when the bot keeps up).
+    await eventually(() => expect(readFileSync(join(dir, 'slack.journal'), 'utf8')).toContain(heldTs));
     expect(answered).toBe(false);
     unsettled[0]!(); // the bot finished one event
     expect(await held).toBe(200);

@@ -9,7 +9,7 @@ import { eventCallback, JSON_CONTENT_TYPE, postSigned } from '../fakes/slack/sig
 import { freshTs, messageEvent } from '../fakes/slack/slack-events.js';
 import { EXAMPLE_DIRECTORY } from '../support/app.js';
 import { createTestDatabase, TEST_DB_KIND, type TestDatabase } from '../support/database.js';
-import { eventually } from '../support/eventually.js';
+import { eventually, PROCESS_DEADLINE_MS } from '../support/eventually.js';
 
 const BIN = resolve(PACKAGE_ROOT, 'bin/tierdesk.js');
 const SECRET = '0123456789abcdef0123456789abcdef';
@@ -48,7 +48,9 @@ afterAll(async () => {
 });
 
 describe(`npm start with Slack configured (${TEST_DB_KIND})`, () => {
-  it('turns a signed message event into a ticket, a thread reply and a card in the queue', async () => {
+  it('turns a signed message event into a ticket, a thread reply and a card in the queue', {
+    timeout: 4 * PROCESS_DEADLINE_MS,
+  }, async () => {
     const imported = spawnSync(process.execPath, [BIN, 'import', EXAMPLE_DIRECTORY], {
       env: env(),
       encoding: 'utf8',
@@ -66,7 +68,7 @@ describe(`npm start with Slack configured (${TEST_DB_KIND})`, () => {
       const m = /"port":(\d+).*tierdesk ready/.exec(out);
       if (!m) throw new Error(`not ready yet:\n${out}`);
       return Number(m[1]);
-    }, 25_000);
+    }, PROCESS_DEADLINE_MS);
     expect(out).toContain('slack adapter ready');
     expect(out).not.toContain('xoxb-process-test');
     expect(out).not.toContain(SECRET);
@@ -91,7 +93,7 @@ describe(`npm start with Slack configured (${TEST_DB_KIND})`, () => {
       const reply = fake.posted('C0NORTHWND').find((p) => p.message.thread_ts === ts);
       expect(reply?.message.text).toMatch(/ticket #1\. Enterprise · P1 · security — first response due by/);
       expect(fake.posted('C0SECURITY1')).toHaveLength(1);
-    }, 10_000);
+    }, PROCESS_DEADLINE_MS);
     child.kill('SIGTERM');
     const code = await new Promise((r) => child!.on('exit', r));
     expect(code).toBe(0);

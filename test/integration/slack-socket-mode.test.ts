@@ -98,7 +98,7 @@ describe(`Slack in Socket Mode (${TEST_DB_KIND})`, () => {
     await eventually(() => {
       expect(fake.socketMode.connections).toBeGreaterThan(before);
       expect(fake.socketMode.open).toBe(1);
-    }, 15_000);
+    });
     await fake.socketMode.send('events_api', customerMessage('Webhooks are failing with 502 response'));
     await eventually(async () => expect(await tickets()).toHaveLength(2));
   });

@@ -175,7 +175,7 @@ describe(`Slack adapter end to end (${TEST_DB_KIND})`, () => {
     ];
     expect((await Promise.all(sends)).map((r) => r.status)).toEqual([200, 200, 200, 200]);
     await eventually(async () => expect(await ticketRow()).toHaveLength(1));
-    await new Promise((r) => setTimeout(r, 300)); // let any straggler handler finish
+    await Promise.all([bot.settled(), replica.settled()]); // every handler of the four has finished
     await bot.drained();
     await replica.close();
     expect(await ticketRow()).toHaveLength(1);
@@ -200,7 +200,7 @@ describe(`Slack adapter end to end (${TEST_DB_KIND})`, () => {
       },
     );
     expect(stale.status).toBe(401);
-    await new Promise((r) => setTimeout(r, 200));
+    await bot.settled();
     expect(await ticketRow()).toHaveLength(0);
   });
 
@@ -244,7 +244,7 @@ describe(`Slack adapter end to end (${TEST_DB_KIND})`, () => {
         ts: freshTs(),
       }),
     );
-    await new Promise((r) => setTimeout(r, 300));
+    await bot.settled();
     expect(await ticketRow()).toHaveLength(0);
     // A guest of the vendor workspace is a customer even though the team matches.
     await bot.event(
@@ -354,14 +354,10 @@ describe(`Slack adapter end to end (${TEST_DB_KIND})`, () => {
       ts: freshTs(),
       message: { type: 'message', user: 'U0INESNW01', text: 'Dashboards are very slow', ts },
     });
-    const deadline = Date.now() + 3000;
-    let d = '';
-    while (Date.now() < deadline) {
-      d = (await bot.app.rows<{ description: string }>('select description from tickets'))[0]!.description;
-      if (d === 'Dashboards are very slow') break;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    expect(d).toBe('Dashboards are very slow');
+    await eventually(async () => {
+      const [t] = await bot.app.rows<{ description: string }>('select description from tickets');
+      expect(t?.description).toBe('Dashboards are very slow');
+    });
   });
 
   it('/support link and unlink are for admins; whoami; /oncall lists rotations', async () => {

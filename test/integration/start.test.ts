@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/config/env.js';
 import { createTestDatabase, TEST_DB_KIND, type TestDatabase } from '../support/database.js';
+import { eventually, PROCESS_DEADLINE_MS } from '../support/eventually.js';
 
 const BIN = resolve(PACKAGE_ROOT, 'bin/tierdesk.js');
 let dataDir: string;
@@ -46,23 +47,16 @@ function run(
   return { child, output: () => out, exit };
 }
 
-async function waitFor<T>(fn: () => T | undefined, ms: number): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe(`tierdesk start (${TEST_DB_KIND})`, () => {
-  it('boots with no configuration, migrates, answers /healthz and /readyz, and stops on SIGTERM', async () => {
+  it('boots with no configuration, migrates, answers /healthz and /readyz, and stops on SIGTERM', {
+    timeout: 3 * PROCESS_DEADLINE_MS,
+  }, async () => {
     const p = run(['start'], {});
-    const port = await waitFor(() => {
+    const port = await eventually(() => {
       const m = /"port":(\d+).*tierdesk ready/.exec(p.output());
-      return m ? Number(m[1]) : undefined;
-    }, 25_000);
+      if (!m) throw new Error(`not ready yet:\n${p.output()}`);
+      return Number(m[1]);
+    }, PROCESS_DEADLINE_MS);
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok' });

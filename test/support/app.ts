@@ -12,6 +12,7 @@ import { rowsOf } from '../../src/store/sql.js';
 import { DrizzleStore } from '../../src/store/store.js';
 import { FakeClock } from '../fakes/clock.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
+import { restoreSnapshot, takeSnapshot } from './snapshot.js';
 
 export const EXAMPLE_POLICY = resolve(PACKAGE_ROOT, 'policy/example.yaml');
 export const EXAMPLE_DIRECTORY = resolve(PACKAGE_ROOT, 'policy/example-directory.yaml');
@@ -26,7 +27,7 @@ export interface TestApp {
   db: TestDatabase;
   deps: AppDeps;
   clock: FakeClock;
-  /** Empties the database and loads the example directory again. */
+  /** Puts the database back as it was seeded: the example directory alone (see snapshot.ts). */
   reset(): Promise<void>;
   /** Rows of a table via raw SQL (assertions only). */
   rows<T = Record<string, unknown>>(query: string): Promise<T[]>;
@@ -50,14 +51,14 @@ export async function createTestApp(
     if (!synced.ok) throw synced.error;
   };
   await seed();
+  await takeSnapshot(db.database.db);
   return {
     db,
     deps,
     clock,
     async reset() {
-      await db.truncate();
+      await restoreSnapshot(db.database.db);
       clock.set(startIso);
-      await seed();
     },
     async rows<T>(query: string) {
       const r = await db.database.db.execute(sql.raw(query));

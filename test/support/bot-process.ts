@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach } from 'vitest';
 import type { AppDeps } from '../../src/app/deps.js';
 import { importDirectory, syncPolicyRotations } from '../../src/app/directory/import-directory.js';
@@ -10,12 +11,13 @@ import { MIGRATIONS_DIR, PACKAGE_ROOT } from '../../src/config/env.js';
 import { loadImport } from '../../src/config/import-file.js';
 import { silentLogger } from '../../src/ports/logger.js';
 import { openDatabase } from '../../src/store/db.js';
+import { rowsOf } from '../../src/store/sql.js';
 import { DrizzleStore } from '../../src/store/store.js';
 import { FakeClock } from '../fakes/clock.js';
 import { FakeSlack, type SlackCall } from '../fakes/slack/fake-slack.js';
 import { EXAMPLE_DIRECTORY, examplePolicy } from './app.js';
 import { createTestDatabase, TEST_DB_KIND, type TestDatabase } from './database.js';
-import { eventually } from './eventually.js';
+import { eventually, PROCESS_DEADLINE_MS } from './eventually.js';
 
 const BIN = resolve(PACKAGE_ROOT, 'bin/tierdesk.js');
 
@@ -67,10 +69,33 @@ export async function startBotProcess(opts: {
       if (child.exitCode !== null) throw new Error(`bot exited early:\n${out}`);
       if (!out.includes('tierdesk ready')) throw new Error(`not ready:\n${out}`);
     },
-    30_000,
+    PROCESS_DEADLINE_MS,
     50,
   );
   return { child, output: () => out, exited };
+}
+
+/** SIGTERM, as a deploy stops it: the bot finishes the deliveries in flight and exits 0. */
+export async function stopBotProcess(bot: BotProcess): Promise<number | null> {
+  bot.child.kill('SIGTERM');
+  return bot.exited;
+}
+
+/**
+ * The page DMs' outbox rows (once the bots using the database have stopped): what the outbox still
+ * holds of them. A row still pending and not in doubt would be posted again by the next bot.
+ */
+export async function pageOutboxRows(opts: { dataDir: string; databaseUrl?: string | undefined }) {
+  const database = await openDatabase({ url: opts.databaseUrl, dataDir: opts.dataDir, poolSize: 1 });
+  try {
+    const result = await database.db.execute(
+      sql`select idempotency_key as key, status, in_doubt from outbox
+        where idempotency_key ~ '^(esc|pages):' and idempotency_key like '%:dm:%' order by id`,
+    );
+    return rowsOf<{ key: string; status: string; in_doubt: boolean }>(result);
+  } finally {
+    await database.close();
+  }
 }
 
 /**

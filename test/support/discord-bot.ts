@@ -1,10 +1,10 @@
-import { createDiscordAdapter } from '../../src/adapters/discord/discord-adapter.js';
+import { createDiscordAdapter, type DiscordAdapter } from '../../src/adapters/discord/discord-adapter.js';
 import type { OutboxWorker } from '../../src/jobs/outbox-worker.js';
-import type { ChatAdapter } from '../../src/ports/adapter.js';
 import { type Logger, silentLogger } from '../../src/ports/logger.js';
 import { FakeDiscord } from '../fakes/discord/fake-discord.js';
 import type { FakeGuild } from '../fakes/discord/payloads.js';
 import { createTestApp, type TestApp } from './app.js';
+import { DEADLINE_MS } from './eventually.js';
 import { startTestWorker } from './worker.js';
 
 /** Ids of the example directory and policy (policy/example*.yaml). */
@@ -53,9 +53,14 @@ export function vendorGuild(): FakeGuild {
 export interface DiscordBot {
   app: TestApp;
   fake: FakeDiscord;
-  adapter: ChatAdapter;
+  adapter: DiscordAdapter;
   worker: OutboxWorker;
   drained(timeoutMs?: number): Promise<void>;
+  /**
+   * Waits until the bot has taken in every gateway event dispatched so far and handled them all:
+   * to say "nothing happened" without a sleep.
+   */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -80,7 +85,7 @@ export async function startDiscordBot(shared?: { app?: TestApp; logger?: Logger 
     fake,
     adapter,
     worker,
-    async drained(timeoutMs = 10_000) {
+    async drained(timeoutMs = DEADLINE_MS) {
       const end = Date.now() + timeoutMs;
       for (;;) {
         const [row] = await app.rows<{ n: string }>(
@@ -90,6 +95,10 @@ export async function startDiscordBot(shared?: { app?: TestApp; logger?: Logger 
         if (Date.now() > end) throw new Error('outbox not drained');
         await new Promise((r) => setTimeout(r, 25));
       }
+    },
+    async settled() {
+      await fake.caughtUp(DEADLINE_MS);
+      if (!(await adapter.settled(DEADLINE_MS))) throw new Error('discord events still being handled');
     },
     async close() {
       await worker?.stop();

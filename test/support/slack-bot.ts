@@ -14,6 +14,7 @@ import {
 } from '../fakes/slack/signed-request.js';
 import { freshTs, messageEvent } from '../fakes/slack/slack-events.js';
 import { createTestApp, type TestApp } from './app.js';
+import { DEADLINE_MS } from './eventually.js';
 import { startTestWorker } from './worker.js';
 
 export const SIGNING_SECRET = '8f742231b10e8888abcd99eeeeee85a5';
@@ -44,6 +45,11 @@ export interface SlackBot {
   ): Promise<{ status: number; reply: () => Promise<string | null> }>;
   /** Waits until the outbox has nothing pending. */
   drained(timeoutMs?: number): Promise<void>;
+  /**
+   * Waits until no event the bot accepted is still being handled: to say "nothing happened" without
+   * a sleep. Bolt answers an event before its listener runs, but starts it before the answer is read.
+   */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -157,12 +163,12 @@ export async function startSlackBot(
       return {
         status: res.status,
         reply: async () => {
-          const r = await fake.waitForResponse((x) => x.id === id, 1500).catch(() => null);
+          const r = await fake.waitForResponse((x) => x.id === id).catch(() => null);
           return r ? String((r.body as { text?: string }).text ?? '') : null;
         },
       };
     },
-    async drained(timeoutMs = 10_000) {
+    async drained(timeoutMs = DEADLINE_MS) {
       const end = Date.now() + timeoutMs;
       for (;;) {
         const [row] = await app.rows<{ n: string }>(
@@ -172,6 +178,9 @@ export async function startSlackBot(
         if (Date.now() > end) throw new Error('outbox not drained');
         await new Promise((r) => setTimeout(r, 25));
       }
+    },
+    async settled() {
+      if (!(await adapter.settled(DEADLINE_MS))) throw new Error('slack events still being handled');
     },
     async close() {
       await ingress?.stop();

@@ -24,8 +24,16 @@ export interface DiscordAdapterContext {
   wake: () => void;
 }
 
+export interface DiscordAdapter extends ChatAdapter {
+  /**
+   * Resolves true once no gateway event received so far is being handled (work started meanwhile
+   * included), false if some still is after `timeoutMs`. Tests wait on it instead of a sleep.
+   */
+  settled(timeoutMs: number): Promise<boolean>;
+}
+
 /** Builds the Discord adapter on discord.js: a gateway client for events, REST for delivery. */
-export function createDiscordAdapter(s: DiscordSettings, ctx: DiscordAdapterContext): ChatAdapter {
+export function createDiscordAdapter(s: DiscordSettings, ctx: DiscordAdapterContext): DiscordAdapter {
   const logger = ctx.logger.child({ adapter: 'discord' });
   const client = new Client({
     intents: INTENTS,
@@ -56,6 +64,7 @@ export function createDiscordAdapter(s: DiscordSettings, ctx: DiscordAdapterCont
   });
   return {
     delivery,
+    settled: async (timeoutMs) => (await inFlight.drain(timeoutMs)) === 0,
     mount() {},
     async start() {
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));

@@ -71,6 +71,11 @@ export interface SlackAdapterContext {
 export interface SlackAdapter extends ChatAdapter {
   /** HTTP mode: where events answered by the ingress process go (see ingress/). Null in Socket Mode. */
   inbox: SlackInbox | null;
+  /**
+   * Resolves true once no accepted event is being handled (work started meanwhile included), false
+   * if some still is after `timeoutMs`. Tests wait on it to say "nothing happened" without a sleep.
+   */
+  settled(timeoutMs: number): Promise<boolean>;
 }
 
 /** Builds the Slack adapter on Bolt: HTTP mode on the bot's server, or Socket Mode with an app token. */
@@ -140,6 +145,7 @@ export async function createSlackAdapter(s: SlackSettings, ctx: SlackAdapterCont
   logger.info({ mode: s.mode, team: me.teamId, botUserId: me.botUserId }, 'slack adapter ready');
   return {
     inbox,
+    settled: async (timeoutMs) => (await inFlight.drain(timeoutMs)) === 0,
     delivery: new SlackDelivery(app.client, {
       teamUrl: me.url,
       pacer: new ChannelPacer(s.channelRate, 4),

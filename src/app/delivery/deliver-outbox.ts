@@ -145,7 +145,9 @@ async function recordFailure(
   await uow.outbox.markFailed(m.id, {
     error: `${f.kind}: ${f.message}`,
     retryAt: now + retryDelay(m.attempts, f, opts),
-    inDoubt: f.message.startsWith('uncertain'),
+    // A certain failure of this attempt says nothing of an earlier one in doubt: the doubt stays
+    // until a send is recorded, or the next attempt would post without looking first.
+    inDoubt: m.uncertain || f.message.startsWith('uncertain'),
     dead,
   });
 }

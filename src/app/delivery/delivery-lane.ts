@@ -118,6 +118,8 @@ export class DeliveryLane {
   private readonly slots: Slots;
   private readonly recorder: Recorder;
   private held = 0;
+  /** Outcomes of this lane's attempts so far (a message given back unsent is neither). */
+  readonly attempts = { sent: 0, failed: 0 };
   private stopping = false;
   private settledWaiters: Array<() => void> = [];
 
@@ -168,11 +170,16 @@ export class DeliveryLane {
     return claimed.length;
   }
 
+  /** Resolves once every message held is recorded or given back. */
+  settled(): Promise<void> {
+    if (this.held === 0) return Promise.resolve();
+    return new Promise((r) => this.settledWaiters.push(r));
+  }
+
   /** Stops taking and sending; resolves once every message held is recorded or given back. */
   stop(): Promise<void> {
     this.stopping = true;
-    if (this.held === 0) return Promise.resolve();
-    return new Promise((r) => this.settledWaiters.push(r));
+    return this.settled();
   }
 
   /** A destination's line: each message waits for the destination's pace, then for a call slot. */
@@ -204,6 +211,23 @@ export class DeliveryLane {
       return;
     }
     const outcome = req ? await attempt(this.deps, this.deliveries.get(m.platform)!, req, m) : NO_THREAD;
+    this.attempts[outcome.ok ? 'sent' : 'failed'] += 1;
     this.recorder.add({ m, req, outcome });
   }
+}
+
+/**
+ * One claim of due messages, delivered and recorded: for one-shot callers and tests. The worker
+ * keeps a lane per process instead, claiming again as lines finish.
+ */
+export async function deliverOnce(
+  deps: AppDeps,
+  deliveries: ReadonlyMap<Platform, ChatDelivery>,
+  opts: DeliveryOptions,
+  lane: OutboxLane = 'normal',
+): Promise<{ claimed: number; sent: number; failed: number }> {
+  const once = new DeliveryLane(deps, deliveries, opts, lane, () => {});
+  const claimed = await once.claim(opts.batchSize);
+  await once.settled();
+  return { claimed, ...once.attempts };
 }

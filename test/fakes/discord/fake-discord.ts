@@ -231,6 +231,11 @@ export class FakeDiscord {
     return this.gateway.forceReconnect(opts);
   }
 
+  /** Resolves once every connected client has taken in all that was dispatched to it (see FakeGateway). */
+  caughtUp(timeoutMs?: number): Promise<void> {
+    return this.gateway.caughtUp(timeoutMs);
+  }
+
   /** The next `n` requests matching `METHOD /path` (e.g. /^POST \/channels\/\d+\/messages$/) get a 429. */
   rateLimitNext(route: RegExp, n: number, retryAfterSec: number, opts: { global?: boolean } = {}): void {
     this.rest.rateLimitNext(route, n, retryAfterSec, opts);
@@ -252,7 +257,7 @@ export class FakeDiscord {
   }
 
   /** Polls `predicate` every 10 ms until it returns something truthy, which is resolved. */
-  async waitFor<T>(predicate: () => T | null | undefined | false, timeoutMs = 5_000): Promise<T> {
+  async waitFor<T>(predicate: () => T | null | undefined | false, timeoutMs = 20_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const value = predicate();

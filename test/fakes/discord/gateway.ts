@@ -144,6 +144,44 @@ export class FakeGateway extends EventEmitter {
     return done;
   }
 
+  /**
+   * Resolves once every connected client has taken in everything dispatched to it so far: asks it
+   * for a heartbeat (op 1, as Discord may) until one carries its session's last sequence. discord.js
+   * hands a dispatch to its listeners before it answers a heartbeat request sent after it, so from
+   * then on every event's handler has started.
+   */
+  async caughtUp(timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (const session of this.sessions.values()) {
+      const target = session.seq;
+      while (session.socket?.readyState === 1) {
+        if ((await this.heartbeatOf(session.socket, deadline)) >= target) break;
+      }
+    }
+  }
+
+  /** Sends a heartbeat request and resolves with the sequence the client's heartbeat carries. */
+  private heartbeatOf(ws: WebSocket, deadline: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => {
+          ws.off('message', onMessage);
+          reject(new Error('FakeDiscord: the client did not answer a heartbeat request in time'));
+        },
+        Math.max(0, deadline - Date.now()),
+      );
+      const onMessage = (raw: unknown) => {
+        const payload = JSON.parse(String(raw)) as Json;
+        if (payload.op !== 1) return;
+        clearTimeout(timer);
+        ws.off('message', onMessage);
+        resolve(Number(payload.d ?? 0));
+      };
+      ws.on('message', onMessage);
+      ws.send(JSON.stringify({ op: 1, s: null, t: null, d: null }));
+    });
+  }
+
   close(): Promise<void> {
     for (const ws of this.sockets) ws.terminate();
     return new Promise((resolve) => this.wss.close(() => resolve()));

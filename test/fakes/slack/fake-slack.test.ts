@@ -240,6 +240,23 @@ describe('FakeSlack faults', () => {
     expect(call.response?.ok).toBe(true);
     await expect(fake.waitForCalls('chat.update', 1, 50)).rejects.toThrow(/timed out.*chat\.postMessage/);
   });
+
+  it('holds calls until released, carries out one its client gave up on, and idle() waits for it', async () => {
+    const release = fake.hold('chat.postMessage');
+    await expect(
+      client({ timeout: 100 }).chat.postMessage({ channel: CHANNEL, text: 'late' }),
+    ).rejects.toThrow(/timeout/i);
+    expect(fake.posted(CHANNEL)).toHaveLength(0);
+    // Released after the client left: Slack still posts it, and the test waits for that, not a guess.
+    release();
+    await fake.idle();
+    expect(fake.posted(CHANNEL).map((p) => p.message.text)).toEqual(['late']);
+    // A hold left in place by a test is released by reset, so nothing stays stuck.
+    fake.hold('*');
+    const stuck = client().auth.test();
+    fake.reset();
+    await expect(stuck).resolves.toMatchObject({ ok: true });
+  });
 });
 
 describe('FakeSlack response_url', () => {

@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { LogLevel, WebClient, type WebClientOptions } from '@slack/web-api';
 import { type Args, fail, type MethodResult } from './args.js';
 import { FaultPlan, faultAnswer, RESPONSE_URL } from './faults.js';
 import { bearerToken, parseArgs, parseJsonBody, readBody, send, sendJson } from './http.js';
+import { type MessageCall, SlackRecords } from './records.js';
 import { chatRoutes } from './routes-chat.js';
 import { readRoutes } from './routes-read.js';
 import { viewSubmission } from './slack-payloads.js';
@@ -22,9 +22,17 @@ import {
   type StoredMessage,
 } from './types.js';
 import { filledValues, Triggers, viewRoutes } from './views.js';
-import { Waiters } from './waiters.js';
 
-export type { FakeChannel, FakeUser, NewMessage, SlackCall, SlackFault, SlackResponseRecord, StoredMessage };
+export type {
+  FakeChannel,
+  FakeUser,
+  MessageCall,
+  NewMessage,
+  SlackCall,
+  SlackFault,
+  SlackResponseRecord,
+  StoredMessage,
+};
 
 const ROUTES = { ...chatRoutes, ...readRoutes };
 
@@ -38,39 +46,33 @@ export interface FakeSlackOptions {
   now?: () => number;
 }
 
-/** A successful chat.postMessage / chat.update call with the message as it is stored now. */
-export type MessageCall = SlackCall & { channel: string; ts: string; message: StoredMessage };
-
 /**
  * A Slack Web API served on 127.0.0.1 for the real @slack/web-api and @slack/bolt code to talk to.
  * Give `url` as WebClient's `slackApiUrl` and `responseUrl()` as a payload's `response_url`.
  */
-export class FakeSlack {
-  readonly calls: SlackCall[] = [];
-  readonly responses: SlackResponseRecord[] = [];
+export class FakeSlack extends SlackRecords {
   readonly identity: SlackIdentity;
-  private readonly state: SlackState;
   private readonly faults = new FaultPlan();
-  private readonly waiters = new Waiters();
   private readonly triggers = new Triggers();
   private readonly viewMethods: ReturnType<typeof viewRoutes>;
   private readonly server: Server;
   private readonly now: () => number;
   private address = '';
   private responseSeq = 0;
-  private hang: { match: (call: SlackCall) => boolean; after: number } | undefined;
-  private readonly held: ServerResponse[] = [];
+  /** Requests received and not yet carried out (reading the body, latency, holds). */
+  private inFlight = 0;
   /** Socket Mode: `apps.connections.open` (with an `xapp-` token) points clients here. */
   readonly socketMode: FakeSocketMode;
 
   private constructor(opts: FakeSlackOptions) {
     const { now, ...ids } = opts;
-    this.identity = { ...SLACK_DEFAULTS };
+    const identity = { ...SLACK_DEFAULTS };
     for (const [key, value] of Object.entries(ids)) {
-      if (value !== undefined) this.identity[key as keyof SlackIdentity] = value;
+      if (value !== undefined) identity[key as keyof SlackIdentity] = value;
     }
+    super(new SlackState(identity, now ?? Date.now));
+    this.identity = identity;
     this.now = now ?? Date.now;
-    this.state = new SlackState(this.identity, this.now);
     this.viewMethods = viewRoutes(this.triggers, this.now);
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => send(res, 500, {}, String(err)));
@@ -155,23 +157,43 @@ export class FakeSlack {
    * recorded and changes the state) but never answer it: the in-doubt attempt a crash leaves behind.
    */
   hangAfter(after: number, match: (call: SlackCall) => boolean): void {
-    this.hang = { match, after };
+    this.faults.hangAfter(after, match);
   }
 
   /** Calls carried out but not answered yet (see `hangAfter`). */
   get unanswered(): number {
-    return this.held.length;
+    return this.faults.unanswered;
   }
 
   /** Stop hanging; held answers are dropped (their clients are usually gone by then). */
   stopHanging(): void {
-    this.hang = undefined;
-    for (const res of this.held.splice(0)) res.destroy();
+    this.faults.stopHanging();
   }
 
-  /** Delay, in ms, before every answer. */
+  /** Delay, in ms, before every call is carried out and answered. */
   setLatency(ms: number): void {
     this.faults.latencyMs = ms;
+  }
+
+  /**
+   * Calls to `method` (`'*'`: any Web API method) wait, not carried out, until the returned
+   * function is called: an answer slower than the client's timeout, for as long as the test says.
+   */
+  hold(method: string): () => void {
+    return this.faults.hold(method);
+  }
+
+  /**
+   * Resolves once every request received so far has been carried out. A call whose client gave
+   * up (timeout) is still carried out, as by Slack: a test that caused one waits for it here, so
+   * it cannot land in the next test's counts or take the next test's planned fault.
+   */
+  idle(timeoutMs = 20_000): Promise<void> {
+    return this.waitUntil(
+      () => (this.inFlight === 0 ? true : undefined),
+      timeoutMs,
+      'no call in flight',
+    ).then(() => {});
   }
 
   /** Forget recordings, faults and latency; also users, channels and messages unless `keepState`. */
@@ -217,72 +239,24 @@ export class FakeSlack {
     return viewSubmission({ userId: user, teamId: team, view: filled });
   }
 
-  // ---- queries ----
-
-  /** Every attempt at `method`, faulted ones included (they carry `fault`). */
-  callsTo(method: string): SlackCall[] {
-    return this.calls.filter((c) => c.method === method);
-  }
-
-  posted(channel?: string): MessageCall[] {
-    return this.messageCalls('chat.postMessage', channel);
-  }
-
-  updates(channel?: string): MessageCall[] {
-    return this.messageCalls('chat.update', channel);
-  }
-
-  ephemerals(channel?: string): SlackCall[] {
-    return this.callsTo('chat.postEphemeral').filter(
-      (c) => c.response?.ok === true && (!channel || c.args.channel === channel),
-    );
-  }
-
-  /** Parent and replies, oldest first; `ts` may be any message of the thread. */
-  threadOf(channel: string, ts: string): StoredMessage[] {
-    return this.state.thread(channel, ts);
-  }
-
-  /** Stored messages (thread replies included), oldest first. */
-  messages(channel?: string): StoredMessage[] {
-    return this.state.all(channel);
-  }
-
-  message(channel: string, ts: string): StoredMessage | undefined {
-    return this.state.find(channel, ts);
-  }
-
-  /** The first call, recorded or yet to come, that matches; rejects after `timeoutMs`. */
-  waitFor(predicate: (call: SlackCall) => boolean, timeoutMs = 5000): Promise<SlackCall> {
-    return this.waitUntil(() => this.calls.find(predicate), timeoutMs, 'a matching call');
-  }
-
-  /** Resolves with all calls to `method` (attempts, faulted included) once there are at least `n`. */
-  waitForCalls(method: string, n: number, timeoutMs = 5000): Promise<SlackCall[]> {
-    const probe = () => {
-      const calls = this.callsTo(method);
-      return calls.length >= n ? calls : undefined;
-    };
-    return this.waitUntil(probe, timeoutMs, `${n} call(s) to ${method}`);
-  }
-
-  waitForResponse(
-    predicate: (r: SlackResponseRecord) => boolean = () => true,
-    timeoutMs = 5000,
-  ): Promise<SlackResponseRecord> {
-    return this.waitUntil(() => this.responses.find(predicate), timeoutMs, 'a response_url POST');
-  }
-
   // ---- serving ----
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const at = this.now();
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const raw = await readBody(req);
-    if (this.faults.latencyMs > 0) await sleep(this.faults.latencyMs);
-    if (url.pathname.startsWith('/api/')) this.handleApi(req, res, url, raw, at);
-    else if (url.pathname.startsWith('/response/')) this.handleResponse(req, res, url, raw, at);
-    else sendJson(res, 404, { ok: false, error: 'not_found' });
+    this.inFlight += 1;
+    try {
+      const raw = await readBody(req);
+      const api = url.pathname.startsWith('/api/');
+      // Like Slack, the fake carries out a call whose client has given up waiting for it.
+      await this.faults.gate(api ? decodeURIComponent(url.pathname.slice(5)) : RESPONSE_URL);
+      if (api) this.handleApi(req, res, url, raw, at);
+      else if (url.pathname.startsWith('/response/')) this.handleResponse(req, res, url, raw, at);
+      else sendJson(res, 404, { ok: false, error: 'not_found' });
+    } finally {
+      this.inFlight -= 1;
+      this.waiters.notify();
+    }
   }
 
   private handleApi(req: IncomingMessage, res: ServerResponse, url: URL, raw: string, at: number): void {
@@ -310,13 +284,7 @@ export class FakeSlack {
     const result = parsed.error ? fail(parsed.error) : this.dispatch(method, args, token);
     call.response = result;
     this.record(this.calls, call);
-    if (this.hang?.match(call)) {
-      if (this.hang.after <= 0) {
-        this.held.push(res);
-        return;
-      }
-      this.hang.after -= 1;
-    }
+    if (this.faults.holdAnswer(call, res)) return;
     sendJson(res, 200, result);
   }
 
@@ -343,29 +311,5 @@ export class FakeSlack {
     }
     this.record(this.responses, record);
     sendJson(res, 200, { ok: true });
-  }
-
-  private record<T>(list: T[], item: T): void {
-    list.push(item);
-    this.waiters.notify();
-  }
-
-  private messageCalls(method: string, channel: string | undefined): MessageCall[] {
-    const out: MessageCall[] = [];
-    for (const call of this.callsTo(method)) {
-      const r = call.response;
-      if (r?.ok !== true || typeof r.channel !== 'string' || typeof r.ts !== 'string') continue;
-      if (channel && r.channel !== channel) continue;
-      const message = this.state.findAny(r.channel, r.ts);
-      if (message) out.push({ ...call, channel: r.channel, ts: r.ts, message });
-    }
-    return out;
-  }
-
-  private waitUntil<T>(probe: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
-    return this.waiters.until(probe, timeoutMs, () => {
-      const seen = this.calls.map((c) => (c.fault ? `${c.method}(fault)` : c.method)).join(', ');
-      return `FakeSlack: timed out after ${timeoutMs} ms waiting for ${what}; calls: [${seen}]`;
-    });
   }
 }

@@ -1,4 +1,6 @@
-import type { SlackFault } from './types.js';
+import type { ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { SlackCall, SlackFault } from './types.js';
 
 /** Method key for faults on `response_url` POSTs. */
 export const RESPONSE_URL = 'response_url';
@@ -10,10 +12,70 @@ interface Planned {
   remaining: number;
 }
 
-/** Faults queued per method, consumed in order, one per attempt; plus a latency applied to every answer. */
+/**
+ * Faults queued per method, consumed in order, one per attempt; a latency applied to every call;
+ * and holds: calls to a method wait, not yet carried out, until the test releases them.
+ */
 export class FaultPlan {
   private readonly queues = new Map<string, Planned[]>();
+  private readonly holds = new Map<string, { released: Promise<void>; release: () => void }>();
+  private hang: { match: (call: SlackCall) => boolean; after: number } | undefined;
+  private readonly held: ServerResponse[] = [];
   latencyMs = 0;
+
+  /** See FakeSlack.hangAfter: answers of matching calls after the first `after` are never sent. */
+  hangAfter(after: number, match: (call: SlackCall) => boolean): void {
+    this.hang = { match, after };
+  }
+
+  /** Keeps `res` unanswered if the call, already carried out, falls under hangAfter; true if so. */
+  holdAnswer(call: SlackCall, res: ServerResponse): boolean {
+    if (!this.hang?.match(call)) return false;
+    if (this.hang.after > 0) {
+      this.hang.after -= 1;
+      return false;
+    }
+    this.held.push(res);
+    return true;
+  }
+
+  /** Calls carried out but not answered (hangAfter). */
+  get unanswered(): number {
+    return this.held.length;
+  }
+
+  /** Stop hanging; held answers are dropped (their clients are usually gone by then). */
+  stopHanging(): void {
+    this.hang = undefined;
+    for (const res of this.held.splice(0)) res.destroy();
+  }
+
+  /**
+   * Calls to `method` (`'*'`: any) wait until the returned function is called, then are carried
+   * out as usual: Slack slower than the client's patience, for exactly as long as the test says.
+   */
+  hold(method: string): () => void {
+    this.holds.get(method)?.release();
+    let release = () => {};
+    const released = new Promise<void>((r) => {
+      release = r;
+    });
+    const entry = {
+      released,
+      release: () => {
+        if (this.holds.get(method) === entry) this.holds.delete(method);
+        release();
+      },
+    };
+    this.holds.set(method, entry);
+    return entry.release;
+  }
+
+  /** Waits as long as a hold on `method` (or on every method) and the latency say. */
+  async gate(method: string): Promise<void> {
+    if (this.latencyMs > 0) await sleep(this.latencyMs);
+    for (const key of [method, ANY_METHOD]) await this.holds.get(key)?.released;
+  }
 
   add(method: string, n: number, fault: SlackFault): void {
     if (!Number.isInteger(n) || n < 1)
@@ -40,6 +102,7 @@ export class FaultPlan {
   clear(): void {
     this.queues.clear();
     this.latencyMs = 0;
+    for (const h of [...this.holds.values()]) h.release();
   }
 }
 

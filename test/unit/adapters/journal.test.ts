@@ -1,8 +1,9 @@
-import { appendFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { COMPACT_BYTES, Journal, MARK_AFTER_MS } from '../../../src/adapters/slack/ingress/journal.js';
+import { COMPACT_BYTES, Journal } from '../../../src/adapters/slack/ingress/journal.js';
+import { eventually } from '../../support/eventually.js';
 
 /** An event body of about 1 KB, as a Slack message callback is. */
 const body = (i: number) =>
@@ -84,7 +85,9 @@ describe('ingress journal', () => {
     it('marks confirmations on their own when no event follows', async () => {
       const [a] = append(2);
       journal.confirm(a!.seq);
-      await new Promise((r) => setTimeout(r, MARK_AFTER_MS + 50));
+      // The marker goes out on its own, MARK_AFTER_MS later: wait for it in the file, not for a guess.
+      expect(readFileSync(path, 'utf8')).not.toContain('"confirmed"');
+      await eventually(() => expect(readFileSync(path, 'utf8')).toContain(`{"confirmed":[${a!.seq}]}`));
       expect(readBack()).toEqual(['Ev1']);
     });
 

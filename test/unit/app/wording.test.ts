@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { formatInstant } from '../../../src/app/shared/wording.js';
+import { propertyRuns } from '../../support/property.js';
 
 /** What formatInstant promises: luxon's own text for the instant in the zone. */
 function luxonText(ms: number, zone: string, now: number): string {
@@ -44,7 +45,7 @@ describe('formatInstant', () => {
           expect(formatInstant(ms, zone, now)).toBe(luxonText(ms, zone, now));
         },
       ),
-      { numRuns: 3000 },
+      { numRuns: propertyRuns(3000) },
     );
   });
 });

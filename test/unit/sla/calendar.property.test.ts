@@ -8,6 +8,7 @@ import {
   nextOpenInstant,
   openIntervals,
 } from '../../../src/domain/sla/calendar.js';
+import { propertyRuns } from '../../support/property.js';
 import { calendarCaseArb, pausesArb, targetArb, weeklyOpenMinutes } from './arbitraries.js';
 import { MIN, OracleCalendar, oracleBusinessMs, oracleDeadline, oracleIntervals } from './oracle.js';
 
@@ -46,7 +47,7 @@ describe('calendar against the minute-stepping oracle', () => {
         if (expected !== null && targetMs > 0)
           expect(businessMs(cal, start, expected, pauses)).toBe(targetMs);
       }),
-      { numRuns: 4000 },
+      { numRuns: propertyRuns(4000) },
     );
   }, 60_000);
 
@@ -63,7 +64,7 @@ describe('calendar against the minute-stepping oracle', () => {
           expect(isOpen(cal, t)).toBe(oracle.open(t - (t % MIN)));
         }
       }),
-      { numRuns: 3000 },
+      { numRuns: propertyRuns(3000) },
     );
   }, 60_000);
 });

@@ -5,6 +5,7 @@ import { PRIORITIES } from '../../../src/domain/policy.js';
 import { applySlaInput, openClocks } from '../../../src/domain/sla/clocks.js';
 import { evaluateSla } from '../../../src/domain/sla/evaluate.js';
 import { CLOCK_KINDS, type SlaAction, type SlaInput, type SlaState } from '../../../src/domain/sla/types.js';
+import { propertyRuns } from '../../support/property.js';
 import { type CalendarCase, calendarCaseArb, weeklyOpenMinutes } from './arbitraries.js';
 import { snapshot } from './helpers.js';
 import { ClockModel } from './model.js';
@@ -110,7 +111,7 @@ describe('clocks against the reference model and the oracle', () => {
         const settled = evaluateSla(snap, state, now);
         expect(evaluateSla(snap, settled.state, now).actions).toEqual([]);
       }),
-      { numRuns: 2500 },
+      { numRuns: propertyRuns(2500) },
     );
   }, 60_000);
 
@@ -197,7 +198,7 @@ describe('clocks against the reference model and the oracle', () => {
           expected.filter((e) => e.at <= last).sort(byKey),
         );
       }),
-      { numRuns: 1500 },
+      { numRuns: propertyRuns(1500) },
     );
   }, 60_000);
 });
