@@ -27,12 +27,16 @@ describe('normalizeText', () => {
 
   it('always yields text PostgreSQL and UTF-8 accept', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), fc.integer({ min: 20, max: 300 }), (s, max) => {
-        const out = normalizeText(s, max);
-        expect(out.includes('\u0000')).toBe(false);
-        expect(roundTrips(out)).toBe(true);
-        expect(out.length).toBeLessThanOrEqual(Math.max(max, s.length <= max ? s.length : max));
-      }),
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 200 }),
+        fc.integer({ min: 20, max: 300 }),
+        (s, max) => {
+          const out = normalizeText(s, max);
+          expect(out.includes('\u0000')).toBe(false);
+          expect(roundTrips(out)).toBe(true);
+          expect(out.length).toBeLessThanOrEqual(Math.max(max, s.length <= max ? s.length : max));
+        },
+      ),
     );
   });
 });
