@@ -20,7 +20,7 @@ import type { ActorRef } from '../../app/shared/actors.js';
 import type { Logger } from '../../ports/logger.js';
 import type { InFlight } from '../in-flight.js';
 import { commandText } from './command-definitions.js';
-import { parseCustomId } from './render.js';
+import { clip, parseCustomId, renderRich } from './render.js';
 
 export interface DiscordInteractionDeps {
   deps: AppDeps;
@@ -71,9 +71,7 @@ async function runCommand(c: DiscordInteractionDeps, i: ChatInputCommandInteract
       sub === 'override'
         ? commandText('override', { person: opts.person, duration: opts.duration, rotation: opts.rotation })
         : '';
-    return handleOnCallCommand(c.deps, actor, text, (p) =>
-      p.platformUserId ? `<@${p.platformUserId}>` : p.name,
-    );
+    return handleOnCallCommand(c.deps, actor, text);
   }
   return { ok: false, text: `Unknown command /${i.commandName}.` };
 }
@@ -89,10 +87,11 @@ async function onCommand(c: DiscordInteractionDeps, i: ChatInputCommandInteracti
     reply = internalErrorReply(err);
   }
   if (reply.ok) c.wake();
-  await i.editReply({ content: reply.text.slice(0, 2000), allowedMentions: { parse: [] } });
+  const content = reply.rich ? renderRich(reply.rich) : reply.text;
+  await i.editReply({ content: clip(content, 2000), allowedMentions: { parse: [] } });
 }
 
-/** Card buttons and the priority menu: acknowledged at once; a refusal is an ephemeral follow-up. */
+/** Card buttons and the priority menu: acknowledged at once; the outcome is an ephemeral follow-up. */
 async function onComponent(
   c: DiscordInteractionDeps,
   i: ButtonInteraction | StringSelectMenuInteraction,

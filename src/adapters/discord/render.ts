@@ -1,3 +1,5 @@
+import { escapeMarkdown } from 'discord.js';
+import type { RichText } from '../../app/shared/rich-text.js';
 import type { TicketCardView } from '../../ports/chat.js';
 import type { OutboundBody } from '../../ports/outbound.js';
 
@@ -113,6 +115,23 @@ export function renderCard(view: TicketCardView, opts: { threadLink: string | nu
     components: components(view),
     allowed_mentions: { parse: [] as string[] },
   };
+}
+
+const DISCORD_ID = /^\d{17,20}$/;
+
+/**
+ * Rich text as Discord markdown: text escaped (markdown and mentions neutralised), bold as `**…**`,
+ * mentions as `<@id>` for Discord user ids and the name otherwise. Send it with
+ * `allowed_mentions: { parse: [] }` where nobody is to be pinged.
+ */
+export function renderRich(rich: RichText): string {
+  return rich
+    .map((s) => {
+      if (typeof s === 'string') return neutralise(escapeMarkdown(s));
+      if ('bold' in s) return `**${neutralise(escapeMarkdown(s.bold))}**`;
+      return s.mention && DISCORD_ID.test(s.mention) ? `<@${s.mention}>` : neutralise(escapeMarkdown(s.name));
+    })
+    .join('');
 }
 
 /** Plain text (thread replies, notices). Mentions only of the listed users; never @everyone. */

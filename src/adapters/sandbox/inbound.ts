@@ -55,10 +55,7 @@ async function runCommand(c: SandboxInboundDeps, post: SandboxPost): Promise<Com
   }
   if (name === 'support')
     return handleSupportCommand(c.deps, { actor, platform: 'sandbox', here: post.channel }, rest);
-  if (name === 'oncall')
-    return handleOnCallCommand(c.deps, actor, rest, (p) =>
-      p.platformUserId ? `@${p.platformUserId}` : p.name,
-    );
+  if (name === 'oncall') return handleOnCallCommand(c.deps, actor, rest);
   return { ok: false, text: `Unknown command /${name}.\n\n${COMMANDS_USAGE}` };
 }
 

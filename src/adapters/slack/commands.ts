@@ -9,6 +9,7 @@ import {
 import type { AppDeps } from '../../app/deps.js';
 import type { Logger } from '../../ports/logger.js';
 import { exactly } from './actions.js';
+import { renderRich } from './render.js';
 
 /** Slack's escaped mentions (`<@U123|name>`, `<#C123|name>`) → the neutral `@U123` / `#C123`. */
 export function normalizeMentions(text: string): string {
@@ -22,7 +23,7 @@ export interface SlackCommandDeps {
 }
 
 async function reply(respond: RespondFn, r: CommandReply): Promise<void> {
-  await respond({ response_type: 'ephemeral', text: r.text });
+  await respond({ response_type: 'ephemeral', text: r.rich ? renderRich(r.rich) : r.text });
 }
 
 /**
@@ -51,9 +52,7 @@ export function registerCommands(app: App, c: SlackCommandDeps): void {
     ),
   );
   handle('/oncall', (text, user) =>
-    handleOnCallCommand(c.deps, { platform: 'slack', externalId: user }, text, (p) =>
-      p.platformUserId ? `<@${p.platformUserId}>` : p.name,
-    ),
+    handleOnCallCommand(c.deps, { platform: 'slack', externalId: user }, text),
   );
   app.command(exactly([...runs.keys()]), async ({ command, ack, respond }) => {
     await ack();

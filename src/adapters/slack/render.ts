@@ -26,7 +26,7 @@ export {
   ticketIdFromBlockId,
 } from './render-blocks.js';
 export { type CardRenderOptions, PRIORITY_EMOJI, renderCard, STATUS_LABEL } from './render-card.js';
-export { escapeMrkdwn, fitText, SLACK_LIMITS, truncate } from './render-text.js';
+export { escapeMrkdwn, fitText, renderRich, SLACK_LIMITS, truncate } from './render-text.js';
 
 type ChannelMessageBody = Extract<OutboundBody, { kind: 'channel_message' }>;
 type DirectMessageBody = Extract<OutboundBody, { kind: 'direct_message' }>;

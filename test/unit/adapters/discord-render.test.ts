@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { CUSTOM_IDS, parseCustomId, renderDirectMessage } from '../../../src/adapters/discord/render.js';
+import {
+  CUSTOM_IDS,
+  parseCustomId,
+  renderDirectMessage,
+  renderRich,
+} from '../../../src/adapters/discord/render.js';
 
 describe('Discord renderDirectMessage', () => {
   const page = {
@@ -36,5 +41,19 @@ describe('Discord renderDirectMessage', () => {
   it('has no button without the acknowledge action or without a ticket', () => {
     expect('components' in renderDirectMessage({ ...page, actions: [] })).toBe(false);
     expect('components' in renderDirectMessage({ ...page, ticketId: null })).toBe(false);
+  });
+});
+
+describe('Discord renderRich', () => {
+  it('writes bold as markdown, mentions Discord users and escapes everything else', () => {
+    expect(
+      renderRich([
+        { bold: 'sre_primary' },
+        ': ',
+        { mention: '1400000000000000002', name: 'Marco' },
+        ' until *soon* @everyone, then ',
+        { mention: null, name: 'Lena' },
+      ]),
+    ).toBe('**sre\\_primary**: <@1400000000000000002> until \\*soon\\* @\u200beveryone, then Lena');
   });
 });

@@ -9,6 +9,7 @@ import {
   renderCard,
   renderChannelMessage,
   renderDirectMessage,
+  renderRich,
   renderThreadReply,
   SLACK_LIMITS,
   type SlackBlock,
@@ -508,6 +509,22 @@ describe('renderDirectMessage', () => {
       })),
     ]);
     expectWithinLimits(blocks);
+  });
+});
+
+describe('renderRich', () => {
+  it('writes bold as mrkdwn, mentions Slack users and escapes everything else', () => {
+    expect(
+      renderRich([
+        { bold: 'sre-*primary*' },
+        ': ',
+        { mention: 'U0JUN00001', name: 'Jun' },
+        ' until 10:00 UTC <!channel>, then ',
+        { mention: null, name: 'Lena <L>' },
+        ' and ',
+        { mention: '<!here>', name: 'Odd' },
+      ]),
+    ).toBe('*sre-primary*: <@U0JUN00001> until 10:00 UTC &lt;!channel&gt;, then Lena &lt;L&gt; and Odd');
   });
 });
 

@@ -38,7 +38,7 @@ export function messageView(m: Message, inThread: boolean, ctx: MessageContext):
       'div',
       { class: 'meta' },
       h('strong', {}, ctx.personName(m.author)),
-      h('time', {}, fmtTime(m.createdAt)),
+      h('time', {}, fmtTime(m.createdAt, ctx.now())),
       m.editedAt ? h('span', { class: 'edited' }, '(edited)') : null,
     ),
   );

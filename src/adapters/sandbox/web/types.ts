@@ -64,7 +64,12 @@ export interface State {
   directMessages: Array<{ id: string; person: string; name: string }>;
   messages: Message[];
 }
+/** Formatted text (see src/app/shared/rich-text.ts): plain, bold, or a person mentioned. */
+export type RichSpan = string | { bold: string } | { mention: string | null; name: string };
+
 export interface Reply {
   ok: boolean;
   text: string;
+  /** The same as `text` with formatting, when it has any. */
+  rich?: RichSpan[];
 }
