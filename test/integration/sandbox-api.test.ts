@@ -342,6 +342,36 @@ describe(`sandbox API (${TEST_DB_KIND})`, () => {
     expect((r.body.message as { text: string }).text).toBe('Invoices fail \ufffd since noon');
   });
 
+  it('a card button tells the clicker what it did; /oncall comes back as formatted text, not markup', async () => {
+    const opened = await post('messages', {
+      as: 'ines',
+      channel: 'northwind-support',
+      text: 'Reports page throws a 500 since this morning',
+      clientId: 'confirm-claim-01',
+    });
+    expect(opened.status).toBe(200);
+    const [t] = await app.rows<{ id: number }>('select id from tickets order by id desc limit 1');
+    const claim = await post('actions', { as: 'priya', action: 'claim', ticketId: Number(t!.id) });
+    expect(claim.body.ephemeral).toEqual({
+      ok: true,
+      text: `Ticket #${t!.id} is yours.`,
+      ticketId: Number(t!.id),
+    });
+
+    const oncall = await post('messages', {
+      as: 'priya',
+      channel: 'queue-enterprise',
+      text: '/oncall',
+      clientId: 'oncall-00000001',
+    });
+    const reply = oncall.body.ephemeral as { ok: boolean; text: string; rich: unknown[] };
+    expect(reply.ok).toBe(true);
+    expect(reply.text).not.toContain('*');
+    expect(reply.text).toMatch(/^sre-primary: \S.* until \w{3} \d{1,2} \w{3} \d\d:\d\d \S+, then /);
+    expect(reply.rich[0]).toEqual({ bold: 'sre-primary' });
+    expect(reply.rich).toContainEqual({ mention: expect.any(String), name: expect.any(String) });
+  });
+
   it('fast-forward moves the app clock and is kept in the database; refused next to a real platform', async () => {
     const before = app.deps.clock.now();
     const r = await post('clock', { minutes: 30 });

@@ -129,12 +129,15 @@ describe(`Slack adapter end to end (${TEST_DB_KIND})`, () => {
     const [t0] = await opened(await customerWrites());
     const click = await bot.click('U0PRIYA001', { action_id: ACTION_IDS.claim, value: String(t0!.id) });
     expect(click.status).toBe(200);
+    // The clicker is told, only them; the card says who holds it and offers Claim no more.
+    expect(await click.reply()).toBe('Ticket #1 is yours.');
     await eventually(async () => {
       const [t1] = await ticketRow();
       expect(t1?.assignee_id).not.toBeNull();
       const lastUpdate = bot.fake.updates('C0ENTENG01').at(-1);
       expect(lastUpdate?.ts).toBe(t0?.card_message_ref);
       expect(JSON.stringify(lastUpdate?.message.blocks)).toContain('<@U0PRIYA001>');
+      expect(JSON.stringify(lastUpdate?.message.blocks)).not.toContain(ACTION_IDS.claim);
     });
 
     const cmd = await bot.command('/ticket', `unclaim #${t0!.id}`, 'U0PRIYA001');

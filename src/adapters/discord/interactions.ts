@@ -101,7 +101,7 @@ async function onComponent(
   await i.deferUpdate();
   const actor: ActorRef = { platform: 'discord', externalId: i.user.id };
   const ticketId = parsed.ticketId;
-  let r: Result<unknown>;
+  let r: Result<string>;
   try {
     const value = parsed.action === 'priority' ? ((i as StringSelectMenuInteraction).values[0] ?? '') : '';
     r = await runCardAction(c.deps, actor, parsed.action, ticketId, value);
@@ -114,12 +114,12 @@ async function onComponent(
     return;
   }
   if (r.ok) c.wake();
-  else
-    await i.followUp({
-      content: r.error.message,
-      flags: MessageFlags.Ephemeral,
-      allowedMentions: { parse: [] },
-    });
+  // The clicker hears that it worked (the card changes for everyone, a little later), or why not.
+  await i.followUp({
+    content: r.ok ? r.value : r.error.message,
+    flags: MessageFlags.Ephemeral,
+    allowedMentions: { parse: [] },
+  });
 }
 
 export function registerInteractions(client: Client, c: DiscordInteractionDeps): void {

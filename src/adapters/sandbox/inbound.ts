@@ -125,5 +125,5 @@ export async function clickAction(
   const r = await runCardAction(c.deps, actorOf(person), action, ticketId, value);
   if (!r.ok) return { ok: false, text: r.error.message };
   c.wake();
-  return { ok: true, text: 'Done.', ticketId };
+  return { ok: true, text: r.value, ticketId };
 }
