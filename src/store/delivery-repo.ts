@@ -5,7 +5,7 @@ import type { OutboundMessage } from '../ports/outbound.js';
 import type { ClaimedMessage, OutboxLane, OutboxRepository, RotationRepository } from '../ports/store.js';
 import type { DbOrTx } from './db.js';
 import { oncallOverrides, oncallRotations, outbox, people } from './schema/index.js';
-import { insertJson, mapRows, rowsOf } from './sql.js';
+import { insertJson, mapRows, oneOf, rowsOf } from './sql.js';
 
 /** The outbox row of a message to deliver from `when` on. */
 export function outboxRow(
@@ -154,6 +154,28 @@ export class DrizzleOutboxRepository implements OutboxRepository {
         attempts: r.attempts,
         uncertain: doubt.get(r.id) ?? false,
       }));
+  }
+
+  async sentByKeys(
+    keys: string[],
+  ): Promise<Map<string, { body: OutboundMessage['body']; ref: string | null }>> {
+    if (keys.length === 0) return new Map();
+    const rows = await this.db
+      .select({ key: outbox.idempotencyKey, payload: outbox.payload, result: outbox.result })
+      .from(outbox)
+      .where(and(oneOf(outbox.idempotencyKey, [...new Set(keys)]), eq(outbox.status, 'sent')));
+    return new Map(
+      rows.map((r) => {
+        const ref = (r.result as { ref?: unknown } | null)?.ref;
+        return [
+          r.key,
+          {
+            body: r.payload as unknown as OutboundMessage['body'],
+            ref: typeof ref === 'string' ? ref : null,
+          },
+        ];
+      }),
+    );
   }
 
   async markSent(sent: Array<{ id: number; result: Record<string, unknown> }>, at: number): Promise<void> {

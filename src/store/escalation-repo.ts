@@ -1,10 +1,17 @@
-import { and, asc, eq, isNotNull, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNotNull, lte, sql } from 'drizzle-orm';
 import type { EscalationState } from '../domain/escalation/types.js';
-import type { EscalationRecord, EscalationRepository } from '../ports/store.js';
+import type { Platform } from '../domain/policy.js';
+import type { EscalationRecord, EscalationRepository, PageMessageRecord } from '../ports/store.js';
 import type { DbOrTx } from './db.js';
-import { escalations } from './schema/index.js';
+import { escalations, pageMessages } from './schema/index.js';
 import { jsonRows, mapRows, oneOf } from './sql.js';
 import { toDate } from './time.js';
+
+const record = (r: typeof escalations.$inferSelect): EscalationRecord => ({
+  id: r.id,
+  ticketId: r.ticketId,
+  state: r.state,
+});
 
 export class DrizzleEscalationRepository implements EscalationRepository {
   constructor(private readonly db: DbOrTx) {}
@@ -20,6 +27,54 @@ export class DrizzleEscalationRepository implements EscalationRepository {
       .from(escalations)
       .where(and(oneOf(escalations.ticketId, [...new Set(ticketIds)]), eq(escalations.status, 'active')));
     return new Map(rows.map((r) => [r.ticketId, { id: r.id, ticketId: r.ticketId, state: r.state }]));
+  }
+
+  async latestFor(ticketIds: number[]): Promise<Map<number, EscalationRecord>> {
+    if (ticketIds.length === 0) return new Map();
+    const rows = await this.db
+      .selectDistinctOn([escalations.ticketId])
+      .from(escalations)
+      .where(oneOf(escalations.ticketId, [...new Set(ticketIds)]))
+      .orderBy(escalations.ticketId, desc(escalations.id));
+    return new Map(rows.map((r) => [r.ticketId, record(r)]));
+  }
+
+  async byIds(ids: number[]): Promise<Map<number, EscalationRecord>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db
+      .select()
+      .from(escalations)
+      .where(oneOf(escalations.id, [...new Set(ids)]));
+    return new Map(rows.map((r) => [r.id, record(r)]));
+  }
+
+  async recordPageMessages(records: PageMessageRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.db
+      .insert(pageMessages)
+      .values(
+        records.map((r) => ({
+          escalationId: r.escalationId,
+          outboxKey: r.key,
+          platform: r.platform,
+          orderingKey: r.orderingKey,
+        })),
+      )
+      .onConflictDoNothing();
+  }
+
+  async pageMessages(escalationId: number): Promise<PageMessageRecord[]> {
+    const rows = await this.db
+      .select()
+      .from(pageMessages)
+      .where(eq(pageMessages.escalationId, escalationId))
+      .orderBy(asc(pageMessages.outboxKey));
+    return rows.map((r) => ({
+      escalationId: r.escalationId,
+      key: r.outboxKey,
+      platform: r.platform as Platform,
+      orderingKey: r.orderingKey,
+    }));
   }
 
   async start(ticketId: number, state: EscalationState, at: number): Promise<EscalationRecord | null> {

@@ -1,7 +1,14 @@
 import type { Platform } from '../../domain/policy.js';
-import type { ChatDelivery, DeliveryFailure, DeliveryOutcome, DeliveryRequest } from '../../ports/chat.js';
+import type {
+  ChatDelivery,
+  DeliveryFailure,
+  DeliveryOutcome,
+  DeliveryRequest,
+  PageDmView,
+} from '../../ports/chat.js';
 import type { ClaimedMessage, OutboxLane, UnitOfWork } from '../../ports/store.js';
 import type { AppDeps } from '../deps.js';
+import { pageViews } from '../escalation/page-updates.js';
 import { buildCardViews } from '../shared/card-view.js';
 
 export interface DeliveryOptions {
@@ -86,6 +93,19 @@ async function cardViews(
   });
 }
 
+/**
+ * What the round's card edits and page edits must show, read concurrently with the round's other
+ * sends. Each is awaited by the edits that need it; a failure is theirs (never unhandled).
+ */
+function editViews(deps: AppDeps, claimed: ClaimedMessage[]) {
+  const cards = cardViews(deps, claimed);
+  const pages = claimed.some((m) => m.body.kind === 'page_update')
+    ? deps.store.withoutTransaction((uow) => pageViews(uow, claimed, deps.clock.now()))
+    : Promise.resolve(new Map<string, PageDmView>());
+  for (const p of [cards, pages]) p.catch(() => {});
+  return { cards, pages };
+}
+
 async function attempt(
   deps: AppDeps,
   delivery: ChatDelivery,
@@ -141,12 +161,13 @@ export async function deliverDue(
   );
   if (claimed.length === 0) return { claimed: 0, sent: 0, failed: 0 };
   const t1 = performance.now();
-  // Pages and replies go out at once; card edits first need their views built (concurrently).
-  const cards = cardViews(deps, claimed);
+  // Pages and replies go out at once; card and page edits first need their views built.
+  const { cards, pages } = editViews(deps, claimed);
   const requests: DeliveryRequest[] = [];
   const outcomes = await inParallel(claimed, opts.concurrency ?? DEFAULT_CONCURRENCY, async (m, i) => {
     const card = m.body.kind === 'ticket_card' ? ((await cards).get(m.body.ticketId) ?? null) : null;
-    const req: DeliveryRequest = { key: m.key, body: m.body, card, uncertain: m.uncertain };
+    const page = m.body.kind === 'page_update' ? ((await pages).get(m.body.pageKey) ?? null) : null;
+    const req: DeliveryRequest = { key: m.key, body: m.body, card, page, uncertain: m.uncertain };
     requests[i] = req;
     return attempt(deps, deliveries.get(m.platform)!, req, m);
   });

@@ -9,7 +9,7 @@ import type { AppDeps } from '../deps.js';
 import { queueNotice } from '../shared/sla-consequences.js';
 import { cardMessage } from '../shared/ticket-change.js';
 import { bookFor, type RecipientBook, type RecipientBooks } from './escalation-recipients.js';
-import { type PageIntent, pageEntries } from './page-messages.js';
+import { type PageIntent, pageEntries, pageMessageRecords } from './page-messages.js';
 
 function eventOf(a: EscalationAction): TicketEvent {
   switch (a.type) {
@@ -168,6 +168,10 @@ export async function runEscalationTick(
     // The ticket row is only read: use cases lock ticket then escalation, so locking the ticket here
     // (after the escalation) could deadlock, and writing it could undo a concurrent claim. The card is
     // rendered from the ticket as it is at delivery, so a refresh needs no ticket change.
+    const pages = pageEntries(
+      stepped.flatMap((s) => s.step.pages),
+      now,
+    );
     await Promise.all([
       uow.events.appendMany(
         stepped.map(({ ticket, step }) => ({ ticketId: ticket.id, events: step.events, actorId: null })),
@@ -179,13 +183,11 @@ export async function runEscalationTick(
             ticketId: ticket.id,
             messages: [...step.messages, ...cardMessage(ticket, `esc:${e.id}:${now}`)],
           })),
-          ...pageEntries(
-            stepped.flatMap((s) => s.step.pages),
-            now,
-          ),
+          ...pages,
         ],
         now,
       ),
+      uow.escalations.recordPageMessages(pageMessageRecords(pages)),
     ]);
     return due.length;
   });

@@ -33,8 +33,9 @@ export function cardView(card: Card, now: number, on: CardHandlers): HTMLElement
   fact('Requester', card.requesterName, 'requester');
   fact('Status', card.status.replaceAll('_', ' '), 'status');
   fact('Assignee', card.assignee?.name ?? 'unclaimed', 'assignee');
-  if (card.escalation)
-    fact('Escalation', `${card.escalation.level ?? ''} ${card.escalation.status}`.trim(), 'escalation');
+  const e = card.escalation;
+  // A card stored before escalations had their own line shows what it knew then.
+  if (e) fact('Escalation', e.text ?? `${e.level ?? ''} ${e.status}`.trim(), 'escalation');
   el.append(facts);
   const clocks = h('ul', { class: 'clocks' });
   for (const c of card.clocks) {

@@ -32,7 +32,8 @@ export interface Card {
   customerThread: { channelId: string; threadRef: string | null };
   clocks: Clock[];
   reasons: string[];
-  escalation: { level: string | null; status: string } | null;
+  /** The latest escalation: `text` is its line ("acknowledged by Jun Watanabe 10:40 UTC"). */
+  escalation: { level: string | null; status: string; text?: string } | null;
 }
 export interface Message {
   id: number;
@@ -46,6 +47,8 @@ export interface Message {
     mentions?: string[];
     /** Several pages in one DM: an Acknowledge button each. */
     pages?: Array<{ ticketId: number; text: string }>;
+    /** Pages acknowledged since (the DM was edited): who and when, in place of their button. */
+    acknowledged?: Array<{ ticketId: number; text: string }>;
   } | null;
   ticketId: number | null;
   createdAt: number;
