@@ -6,7 +6,17 @@ process.send?.({ type: 'ready', url: fake.url });
 // Never outlive the benchmark that forked it.
 process.on('disconnect', () => process.exit(0));
 let seen = 0;
+let repliesSeen = 0;
 process.on('message', (m: { type: string }) => {
+  if (m.type === 'replies') {
+    // Thread replies posted since the last request: where, in which thread, and when they arrived.
+    const fresh = fake.calls.slice(repliesSeen);
+    repliesSeen = fake.calls.length;
+    const replies = fresh
+      .filter((c) => c.method === 'chat.postMessage' && !c.fault && c.args.thread_ts)
+      .map((c) => ({ channel: String(c.args.channel), threadTs: String(c.args.thread_ts), at: c.at }));
+    process.send?.({ type: 'replies', replies });
+  }
   if (m.type === 'pages') {
     // Only calls since the last request: re-sending them all would stall this process's event loop.
     const fresh = fake.calls.slice(seen);

@@ -6,6 +6,7 @@ CREATE TABLE "page_messages" (
 	"outbox_key" text NOT NULL,
 	"platform" text NOT NULL,
 	"ordering_key" text NOT NULL,
+	"user_id" text NOT NULL,
 	CONSTRAINT "page_messages_escalation_id_outbox_key_pk" PRIMARY KEY("escalation_id","outbox_key")
 );
 --> statement-breakpoint

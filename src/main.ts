@@ -17,7 +17,7 @@ import { createLogger } from './logger.js';
 import type { ChatAdapter } from './ports/adapter.js';
 import type { ChatDelivery } from './ports/chat.js';
 import { OffsetClock, systemClock } from './ports/clock.js';
-import { openDatabase, ping } from './store/db.js';
+import { type Database, DatabaseLockedError, openDatabase, ping } from './store/db.js';
 import { SandboxStore } from './store/sandbox-repo.js';
 import { DrizzleStore } from './store/store.js';
 
@@ -43,12 +43,20 @@ export async function start(env: Env): Promise<number> {
     );
     return 1;
   }
-  const database = await openDatabase({
-    url: env.DATABASE_URL,
-    dataDir: env.TIERDESK_DATA_DIR,
-    poolSize: env.DATABASE_POOL_SIZE,
-    prepare: env.DATABASE_PREPARE,
-  });
+  let database: Database;
+  try {
+    database = await openDatabase({
+      url: env.DATABASE_URL,
+      dataDir: env.TIERDESK_DATA_DIR,
+      poolSize: env.DATABASE_POOL_SIZE,
+      prepare: env.DATABASE_PREPARE,
+      serve: true,
+    });
+  } catch (err) {
+    if (!(err instanceof DatabaseLockedError)) throw err;
+    logger.error({ pid: err.holder.pid }, `${err.message}; not starting`);
+    return 1;
+  }
   await database.migrate(MIGRATIONS_DIR);
   const slack = slackSettings(env);
   const discord = discordSettings(env);
@@ -170,7 +178,12 @@ export async function start(env: Env): Promise<number> {
       );
   }
   logger.info(
-    { port, database: describeDatabase(env), policy: env.TIERDESK_POLICY },
+    {
+      port,
+      database: describeDatabase(env),
+      policy: env.TIERDESK_POLICY,
+      commandsSocket: database.socket ?? undefined,
+    },
     `tierdesk ready on http://localhost:${port}`,
   );
 

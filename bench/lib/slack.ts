@@ -18,6 +18,8 @@ export interface FakeSlackProcess {
   url: string;
   /** Pages (DM postMessage calls carrying an escalation key) that arrived since the last call. */
   pages(): Promise<Array<{ key: string; text: string; at: number }>>;
+  /** Thread replies (postMessage calls with a `thread_ts`) that arrived since the last call. */
+  replies(): Promise<Array<{ channel: string; threadTs: string; at: number }>>;
   stop(): Promise<void>;
 }
 
@@ -33,6 +35,13 @@ export async function startFakeSlack(): Promise<FakeSlackProcess> {
       new Promise((r) => {
         child.once('message', (m: { pages: Array<{ key: string; text: string; at: number }> }) => r(m.pages));
         child.send({ type: 'pages' });
+      }),
+    replies: () =>
+      new Promise((r) => {
+        child.once('message', (m: { replies: Array<{ channel: string; threadTs: string; at: number }> }) =>
+          r(m.replies),
+        );
+        child.send({ type: 'replies' });
       }),
     stop: () =>
       new Promise((r) => {
@@ -52,13 +61,20 @@ export function uniqueTs(): string {
   return `${1_772_000_000 + Math.floor(seq / 1_000_000)}.${String(seq % 1_000_000).padStart(6, '0')}`;
 }
 
-/** event_callback body of a customer's new top-level message in the linked channel (opens a ticket). */
-export function customerMessage(text: string, ts = uniqueTs()): { body: string; ts: string } {
+/**
+ * event_callback body of a customer's new top-level message in a linked channel (opens a ticket):
+ * by default Inés in Northwind's channel.
+ */
+export function customerMessage(
+  text: string,
+  ts = uniqueTs(),
+  from = { channel: CUSTOMER_CHANNEL, user: CUSTOMER, team: CUSTOMER_TEAM },
+): { body: string; ts: string } {
   const event = messageEvent({
-    channel: CUSTOMER_CHANNEL,
-    user: CUSTOMER,
-    user_team: CUSTOMER_TEAM,
-    team: CUSTOMER_TEAM,
+    channel: from.channel,
+    user: from.user,
+    user_team: from.team,
+    team: from.team,
     text,
     ts,
   });
@@ -213,16 +229,20 @@ export function profileFlags(): string[] {
   return dir ? ['--cpu-prof', '--cpu-prof-interval', '200', `--cpu-prof-dir=${dir}`] : [];
 }
 
-/** `tierdesk start` (the real composition root) as a process of its own, with `npm start`'s Node flags. */
+/**
+ * `tierdesk start` (the real composition root) as a process of its own, with `npm start`'s Node
+ * flags; `env` overrides the bench's settings (e.g. `SLACK_CHANNEL_RATE`).
+ */
 export async function startBot(
   db: { url: string | undefined; dataDir: string },
   slackUrl: string,
+  env: NodeJS.ProcessEnv = {},
 ): Promise<BotProcess> {
   const child = spawn(
     process.execPath,
     [...startNodeFlags(), ...profileFlags(), resolve(PACKAGE_ROOT, 'bin/tierdesk.js'), 'start'],
     {
-      env: botEnv(db, slackUrl),
+      env: { ...botEnv(db, slackUrl), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

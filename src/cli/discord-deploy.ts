@@ -1,8 +1,7 @@
-import { parseArgs } from 'node:util';
 import { PermissionFlagsBits, REST, Routes } from 'discord.js';
 import { COMMANDS } from '../adapters/discord/command-definitions.js';
 import { discordSettings, type Env } from '../config/env.js';
-import { type CliIo, UsageError } from './io.js';
+import type { CliIo } from './io.js';
 
 /** What the bot does in a guild: read and answer in channels and threads, open threads, react, embed. */
 const BOT_PERMISSIONS = [
@@ -29,28 +28,20 @@ export function inviteUrl(applicationId: string): string {
  * Registers /ticket, /support and /oncall with Discord: globally (may take up to an hour to show)
  * or for one guild (immediately). Bulk overwrite, so running it again is harmless.
  */
-export async function deployCommands(args: string[], env: Env, io: CliIo): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: { guild: { type: 'string' } },
-    strict: true,
-    allowPositionals: false,
-  });
-  if (values.guild !== undefined && !/^\d{15,21}$/.test(values.guild))
-    throw new UsageError(`--guild: "${values.guild}" is not a guild id`);
+export async function deployCommands(guild: string | undefined, env: Env, io: CliIo): Promise<number> {
   const s = discordSettings(env);
   if (!s) {
     io.err('tierdesk discord deploy-commands: set DISCORD_BOT_TOKEN and DISCORD_APPLICATION_ID first');
     return 1;
   }
   const rest = new REST({ ...(s.apiUrl ? { api: s.apiUrl } : {}), retries: 2 }).setToken(s.token);
-  const route = values.guild
-    ? Routes.applicationGuildCommands(s.applicationId, values.guild)
+  const route = guild
+    ? Routes.applicationGuildCommands(s.applicationId, guild)
     : Routes.applicationCommands(s.applicationId);
   try {
     const done = (await rest.put(route, { body: COMMANDS })) as Array<{ name: string }>;
     io.out(
-      `registered ${done.map((c) => `/${c.name}`).join(', ')} ${values.guild ? `in guild ${values.guild}` : 'globally'}`,
+      `registered ${done.map((c) => `/${c.name}`).join(', ')} ${guild ? `in guild ${guild}` : 'globally'}`,
     );
     io.out(`invite the bot with: ${inviteUrl(s.applicationId)}`);
     return 0;

@@ -5,9 +5,9 @@ import { loadImport } from '../config/import-file.js';
 import { formatProblem, loadPolicy } from '../config/policy.js';
 import { systemClock } from '../ports/clock.js';
 import { silentLogger } from '../ports/logger.js';
-import { openDatabase } from '../store/db.js';
 import { DrizzleStore } from '../store/store.js';
 import type { CliIo } from './io.js';
+import { openForCommand } from './open-database.js';
 
 /** `tierdesk import FILE`: validates everything first, then writes it in one transaction. */
 export async function runImport(env: Env, file: string, io: CliIo): Promise<number> {
@@ -22,7 +22,8 @@ export async function runImport(env: Env, file: string, io: CliIo): Promise<numb
     io.err(`${file}: ${data.problems.length} problem(s); nothing was imported`);
     return 1;
   }
-  const database = await openDatabase({ url: env.DATABASE_URL, dataDir: env.TIERDESK_DATA_DIR, poolSize: 2 });
+  const database = await openForCommand(env, io);
+  if (!database) return 1;
   try {
     await database.migrate(MIGRATIONS_DIR);
     const deps = {

@@ -1,126 +1,85 @@
-import { parseEnv } from '../config/env.js';
-import { formatProblem, loadPolicy } from '../config/policy.js';
-import { runImport } from './import.js';
+import { parseCommandArgs } from './args.js';
+import { COMMANDS } from './commands.js';
+import { type CommandSpec, commandHelp, groupUsage, topUsage, usageLine } from './help.js';
 import { type CliIo, processIo, UsageError } from './io.js';
-import { runMigrate, runPrepare } from './migrate.js';
-import { SLA_DUE_USAGE, slaDue } from './sla-due.js';
 
-// discord.js is loaded only for `discord deploy-commands`, not by every command (start included).
-const DEPLOY_USAGE = 'usage: tierdesk discord deploy-commands [--guild GUILD_ID]';
+export const USAGE = topUsage(COMMANDS);
 
-export const USAGE = `usage: tierdesk <command>
+const isHelpWord = (s: string | undefined) => s === '--help' || s === '-h';
 
-commands:
-  start                    run the bot (migrations, HTTP server, jobs, configured chat adapters)
-  migrate                  apply database migrations and exit
-  prepare                  initialise the embedded database's template, so a first start skips
-                           initdb (npm install runs it)
-  policy check FILE        validate a policy file; prints every problem, exit 1 if any
-  import FILE              load organizations, people, skills and rotations from YAML (idempotent)
-  discord deploy-commands [--guild ID]
-                           register /ticket, /support, /oncall with Discord (globally or in one guild)
-  sla due --tier T --priority P --opened ISO [--paused FROM/TO ...] [--policy FILE]
-                           print the first-response and resolution deadlines as JSON (UTC)
+/** What the words name: a command with the words after its name, a group, or nothing known. */
+type Target =
+  | { kind: 'command'; spec: CommandSpec; args: string[] }
+  | { kind: 'group'; group: string; members: CommandSpec[]; next: string | undefined }
+  | { kind: 'unknown'; word: string };
 
-environment: see README.md (DATABASE_URL, TIERDESK_POLICY, TIERDESK_DATA_DIR, PORT, LOG_LEVEL, ...)`;
+function resolve(argv: string[]): Target {
+  const [first = '', second] = argv;
+  const single = COMMANDS.find((c) => c.name === first);
+  if (single) return { kind: 'command', spec: single, args: argv.slice(1) };
+  const members = COMMANDS.filter((c) => c.name.startsWith(`${first} `));
+  if (members.length === 0) return { kind: 'unknown', word: first };
+  const spec = members.find((c) => c.name === `${first} ${second}`);
+  if (spec) return { kind: 'command', spec, args: argv.slice(2) };
+  return { kind: 'group', group: first, members, next: second };
+}
 
-function policyCheck(args: string[], io: CliIo): number {
-  if (args.length !== 1) throw new UsageError('policy check takes exactly one FILE');
-  const r = loadPolicy(args[0]!);
-  if (r.ok) {
-    io.out(
-      `${args[0]}: ok (${r.policy.tiers.length} tiers, ${r.policy.queues.length} queues, ${Object.keys(r.policy.escalationChains).length} escalation chains)`,
-    );
+/** `tierdesk help [COMMAND]`, `tierdesk --help`, `tierdesk sla --help`: usage on stdout, exit 0. */
+function help(asked: string[], io: CliIo): number {
+  const words = asked.filter((w) => !isHelpWord(w)); // `tierdesk help --help`
+  if (words.length === 0) {
+    io.out(USAGE);
     return 0;
   }
-  for (const p of r.problems) io.err(formatProblem(p));
-  io.err(`${args[0]}: ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}`);
-  return 1;
+  const t = resolve(words);
+  if (t.kind === 'command' && t.args.length === 0) io.out(commandHelp(t.spec));
+  else if (t.kind === 'group' && t.next === undefined) io.out(groupUsage(t.group, t.members));
+  else if (t.kind === 'command')
+    throw new UsageError(`help takes a command's name only: tierdesk help ${t.spec.name}`);
+  else throw new UsageError(`unknown command "${words.join(' ')}"`);
+  return 0;
 }
 
-function envOrExit(io: CliIo) {
-  const env = parseEnv();
-  if (!env.ok) for (const p of env.problems) io.err(`environment: ${p}`);
-  return env;
-}
-
-/** The `tierdesk` command. Returns the exit code: 0 ok, 1 failure, 2 bad arguments. */
-export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
-  const [cmd, ...rest] = argv;
+async function runCommand(spec: CommandSpec, args: string[], io: CliIo): Promise<number> {
   try {
-    switch (cmd) {
-      case 'start': {
-        const env = envOrExit(io);
-        if (!env.ok) return 1;
-        const { start } = await import('../main.js');
-        return start(env.env);
-      }
-      case 'migrate': {
-        const env = envOrExit(io);
-        return env.ok ? runMigrate(env.env, io) : 1;
-      }
-      case 'prepare':
-        if (rest.length > 0) throw new UsageError('prepare takes no arguments');
-        return runPrepare(io);
-      case 'policy':
-        if (rest[0] !== 'check')
-          throw new UsageError(
-            `unknown policy command "${rest[0] ?? ''}"; did you mean "policy check FILE"?`,
-          );
-        return policyCheck(rest.slice(1), io);
-      case 'import': {
-        if (rest.length !== 1) throw new UsageError('import takes exactly one FILE');
-        const env = envOrExit(io);
-        return env.ok ? runImport(env.env, rest[0]!, io) : 1;
-      }
-      case 'discord': {
-        if (rest[0] !== 'deploy-commands')
-          throw new UsageError(`unknown discord command "${rest[0] ?? ''}"\n${DEPLOY_USAGE}`);
-        const env = envOrExit(io);
-        if (!env.ok) return 1;
-        try {
-          const { deployCommands } = await import('./discord-deploy.js');
-          return await deployCommands(rest.slice(1), env.env, io);
-        } catch (e) {
-          if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-            io.err(`tierdesk discord deploy-commands: ${(e as Error).message}\n${DEPLOY_USAGE}`);
-            return 2;
-          }
-          throw e;
-        }
-      }
-      case 'sla':
-        if (rest[0] !== 'due')
-          throw new UsageError(`unknown sla command "${rest[0] ?? ''}"\n${SLA_DUE_USAGE}`);
-        try {
-          const env = envOrExit(io);
-          if (!env.ok) return 1;
-          return slaDue(rest.slice(1), io, env.env.TIERDESK_POLICY);
-        } catch (e) {
-          if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-            io.err(`tierdesk sla due: ${(e as Error).message}\n${SLA_DUE_USAGE}`);
-            return 2;
-          }
-          throw e;
-        }
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        if (cmd === undefined) {
-          io.err(USAGE);
-          return 2;
-        }
-        io.out(USAGE);
-        return 0;
-      default:
-        throw new UsageError(`unknown command "${cmd}"`);
+    const parsed = parseCommandArgs(spec, args);
+    if (parsed === 'help') {
+      io.out(commandHelp(spec));
+      return 0;
     }
+    return await spec.run(parsed, io);
   } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(`tierdesk: ${e.message}\n\n${USAGE}`);
-      return 2;
-    }
-    throw e;
+    if (!(e instanceof UsageError)) throw e;
+    io.err(`tierdesk ${spec.name}: ${e.message}`);
+    io.err(`usage: ${usageLine(spec)}`);
+    io.err(`(tierdesk ${spec.name} --help says more)`);
+    return 2;
+  }
+}
+
+/** The `tierdesk` command. Returns the exit code: 0 done, 1 failed, 2 bad arguments. */
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  try {
+    if (argv.length === 0) throw new UsageError('which command?');
+    if (argv[0] === 'help' || isHelpWord(argv[0])) return help(argv.slice(1), io);
+    const t = resolve(argv);
+    if (t.kind === 'command') return await runCommand(t.spec, t.args, io);
+    if (t.kind === 'unknown')
+      throw new UsageError(
+        t.word.startsWith('-') ? `unknown option ${t.word}` : `unknown command "${t.word}"`,
+      );
+    // `tierdesk sla --help`: the group's commands, whatever else follows (as for a command).
+    if (argv.slice(1).some(isHelpWord)) return help([t.group], io);
+    io.err(
+      t.next === undefined
+        ? `tierdesk: "${t.group}" needs one more word`
+        : `tierdesk: unknown command "${t.group} ${t.next}"`,
+    );
+    io.err(`\n${groupUsage(t.group, t.members)}`);
+    return 2;
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    io.err(`tierdesk: ${e.message}\n\n${USAGE}`);
+    return 2;
   }
 }

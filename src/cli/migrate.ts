@@ -1,14 +1,16 @@
 import type { Env } from '../config/env.js';
 import { MIGRATIONS_DIR } from '../config/env.js';
-import { openDatabase } from '../store/db.js';
 import { pgliteTemplateDir, preparePgliteTemplate } from '../store/pglite-template.js';
 import type { CliIo } from './io.js';
+import { openForCommand } from './open-database.js';
 
 export async function runMigrate(env: Env, io: CliIo): Promise<number> {
-  const database = await openDatabase({ url: env.DATABASE_URL, dataDir: env.TIERDESK_DATA_DIR, poolSize: 2 });
+  const database = await openForCommand(env, io);
+  if (!database) return 1;
   try {
     await database.migrate(MIGRATIONS_DIR);
-    io.out(`migrations applied (${database.kind})`);
+    const via = database.via ? `, through the running bot, process ${database.via.pid}` : '';
+    io.out(`migrations applied (${database.kind}${via})`);
     return 0;
   } finally {
     await database.close();

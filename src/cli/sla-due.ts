@@ -1,13 +1,10 @@
-import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
+import { invalidDateSentence } from '../config/human-errors.js';
 import { formatProblem, loadPolicy } from '../config/policy.js';
 import { PRIORITIES, type Priority, snapshotPolicy } from '../domain/policy.js';
 import { deadlinesFor } from '../domain/sla/clocks.js';
 import type { PauseInterval } from '../domain/sla/types.js';
 import { type CliIo, UsageError } from './io.js';
-
-export const SLA_DUE_USAGE =
-  'usage: tierdesk sla due --tier TIER --priority P1|P2|P3|P4 --opened ISO-8601 [--paused FROM/TO ...] [--policy FILE]';
 
 function instant(s: string, what: string): number {
   // An ISO-8601 instant with a zone (Z or an offset), so the answer never depends on the machine's zone.
@@ -16,10 +13,7 @@ function instant(s: string, what: string): number {
       `${what}: "${s}" is not an ISO-8601 instant with a zone (e.g. 2026-03-06T16:30:00-05:00)`,
     );
   const dt = DateTime.fromISO(s, { setZone: true });
-  if (!dt.isValid)
-    throw new UsageError(
-      `${what}: "${s}" is not a valid instant (${dt.invalidExplanation ?? dt.invalidReason})`,
-    );
+  if (!dt.isValid) throw new UsageError(`${what}: ${invalidDateSentence(s, dt)}`);
   return dt.toMillis();
 }
 
@@ -31,36 +25,33 @@ function pause(s: string): PauseInterval {
   return p;
 }
 
+/** The words of `tierdesk sla due`, as given. */
+export interface SlaDueQuestion {
+  tier: string;
+  priority: string;
+  /** ISO-8601 with a zone. */
+  opened: string;
+  /** `FROM/TO` pairs of ISO-8601 instants. */
+  paused: string[];
+  policyFile: string;
+}
+
 /** `tierdesk sla due`: when a ticket of a tier and priority, opened at an instant, is due. */
-export function slaDue(args: string[], io: CliIo, defaultPolicy: string): number {
-  const { values } = parseArgs({
-    args,
-    options: {
-      tier: { type: 'string' },
-      priority: { type: 'string' },
-      opened: { type: 'string' },
-      paused: { type: 'string', multiple: true },
-      policy: { type: 'string' },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
-  if (!values.tier || !values.priority || !values.opened)
-    throw new UsageError('--tier, --priority and --opened are required');
-  const priority = values.priority.toUpperCase();
+export function slaDue(q: SlaDueQuestion, io: CliIo): number {
+  const priority = q.priority.toUpperCase();
   if (!(PRIORITIES as readonly string[]).includes(priority))
-    throw new UsageError(`--priority: "${values.priority}" is not one of ${PRIORITIES.join(', ')}`);
-  const opened = instant(values.opened, '--opened');
-  const pauses = (values.paused ?? []).map(pause);
-  const loaded = loadPolicy(values.policy ?? defaultPolicy);
+    throw new UsageError(`--priority: "${q.priority}" is not one of ${PRIORITIES.join(', ')}`);
+  const opened = instant(q.opened, '--opened');
+  const pauses = q.paused.map(pause);
+  const loaded = loadPolicy(q.policyFile);
   if (!loaded.ok) {
     for (const p of loaded.problems) io.err(formatProblem(p));
     return 1;
   }
-  const tier = loaded.policy.tiers.find((t) => t.name === values.tier);
+  const tier = loaded.policy.tiers.find((t) => t.name === q.tier);
   if (!tier)
     throw new UsageError(
-      `--tier: "${values.tier}" is not a tier of the policy (${loaded.policy.tiers.map((t) => t.name).join(', ')})`,
+      `--tier: "${q.tier}" is not a tier of the policy (${loaded.policy.tiers.map((t) => t.name).join(', ')})`,
     );
   const snapshot = snapshotPolicy(loaded.policy, tier.name);
   const due = deadlinesFor(snapshot, priority as Priority, opened, pauses);

@@ -1,6 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { humanIssue } from './human-errors.js';
 
 /** Root of the installed package (where policy/ and migrations/ live). */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -10,12 +11,12 @@ export const DEFAULT_SANDBOX_SEED = resolve(PACKAGE_ROOT, 'policy', 'example-dir
 
 const postgresUrl = z
   .string()
-  .refine((s) => /^postgres(ql)?:\/\//.test(s), 'a postgres:// or postgresql:// URL')
+  .refine((s) => /^postgres(ql)?:\/\//.test(s), 'must be a postgres:// or postgresql:// URL')
   .optional();
 
 const httpUrl = z
   .string()
-  .refine((s) => /^https?:\/\/[^\s]+$/.test(s), 'an http(s) URL')
+  .refine((s) => /^https?:\/\/[^\s]+$/.test(s), 'must be an http:// or https:// URL')
   .transform((s) => (s.endsWith('/') ? s : `${s}/`))
   .optional();
 
@@ -26,9 +27,9 @@ const baseEnvSchema = z.object({
   TIERDESK_POLICY: z.string().min(1).default(DEFAULT_POLICY_FILE),
   PORT: z
     .string()
-    .regex(/^\d{1,5}$/, 'a port number 0–65535')
+    .regex(/^\d{1,5}$/, 'must be a port number 0–65535')
     .transform(Number)
-    .pipe(z.number().max(65_535, 'a port number 0–65535'))
+    .pipe(z.number().max(65_535, 'must be a port number 0–65535'))
     .default(3000),
   /** Unset: 127.0.0.1 when the sandbox runs alone (it has no login), else 0.0.0.0. */
   HOST: z.string().min(1).optional(),
@@ -37,15 +38,15 @@ const baseEnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SLACK_BOT_TOKEN: z
     .string()
-    .regex(/^xoxb-[\w-]+$/, 'a bot token starting with xoxb-')
+    .regex(/^xoxb-[\w-]+$/, 'must be a bot token starting with xoxb-')
     .optional(),
   SLACK_SIGNING_SECRET: z
     .string()
-    .regex(/^[0-9a-f]{16,}$/i, 'the app signing secret (hex)')
+    .regex(/^[0-9a-f]{16,}$/i, 'must be the app signing secret (hex)')
     .optional(),
   SLACK_APP_TOKEN: z
     .string()
-    .regex(/^xapp-[\w-]+$/, 'an app-level token starting with xapp-')
+    .regex(/^xapp-[\w-]+$/, 'must be an app-level token starting with xapp-')
     .optional(),
   SLACK_API_URL: httpUrl,
   /** HTTP mode: `thread` answers Slack from the ingress thread (journaled); `inline` from the bot's own. */
@@ -55,27 +56,27 @@ const baseEnvSchema = z.object({
   /** Linux: the nice value of the bot's threads other than the ingress; 0 leaves priorities alone. */
   SLACK_INGRESS_WORK_NICE: z
     .string()
-    .regex(/^\d+$/, 'a nice value from 0 to 19')
+    .regex(/^\d+$/, 'must be a nice value from 0 to 19')
     .transform(Number)
     .pipe(z.number().int().min(0).max(19))
     .default(10),
   SLACK_CHANNEL_RATE: z
     .string()
-    .regex(/^\d+(\.\d+)?$/, 'posts per second per channel, e.g. 1')
+    .regex(/^\d+(\.\d+)?$/, 'must be a number of posts per second per channel, e.g. 1')
     .transform(Number)
     .pipe(z.number().gt(0).max(1000))
     .default(1),
   DISCORD_BOT_TOKEN: z
     .string()
-    .regex(/^[\w.-]{20,}$/, 'a Discord bot token')
+    .regex(/^[\w.-]{20,}$/, 'must be a Discord bot token')
     .optional(),
   DISCORD_APPLICATION_ID: z
     .string()
-    .regex(/^\d{15,21}$/, 'a Discord application id (snowflake)')
+    .regex(/^\d{15,21}$/, 'must be a Discord application id (snowflake)')
     .optional(),
   DISCORD_API_URL: z
     .string()
-    .refine((s) => /^https?:\/\/[^\s]+$/.test(s), 'an http(s) URL')
+    .refine((s) => /^https?:\/\/[^\s]+$/.test(s), 'must be an http:// or https:// URL')
     .transform((s) => s.replace(/\/+$/, ''))
     .optional(),
   DISCORD_STAFF_ROLES: z
@@ -86,16 +87,16 @@ const baseEnvSchema = z.object({
         .map((x) => x.trim())
         .filter(Boolean),
     )
-    .pipe(z.array(z.string().regex(/^\d{15,21}$/, 'role ids (snowflakes), comma-separated')))
+    .pipe(z.array(z.string().regex(/^\d{15,21}$/, 'must be role ids (snowflakes), comma-separated')))
     .optional(),
   DATABASE_POOL_SIZE: z
     .string()
-    .regex(/^\d+$/, 'a whole number 1–200')
+    .regex(/^\d+$/, 'must be a whole number 1–200')
     .transform(Number)
     .pipe(z.number().min(1).max(200))
     .default(10),
   DATABASE_PREPARE: z
-    .enum(['true', 'false'], { message: 'true or false' })
+    .enum(['true', 'false'], { message: 'must be true or false' })
     .transform((v) => v === 'true')
     .default(true),
 });
@@ -107,18 +108,22 @@ export const envSchema = baseEnvSchema.superRefine((e, ctx) => {
     ctx.addIssue({
       code: 'custom',
       path: ['SLACK_BOT_TOKEN'],
-      message: 'required when any SLACK_* setting is given',
+      message: 'is required when any SLACK_* setting is given',
     });
   const discord =
     e.DISCORD_BOT_TOKEN || e.DISCORD_APPLICATION_ID || e.DISCORD_API_URL || e.DISCORD_STAFF_ROLES;
   for (const key of ['DISCORD_BOT_TOKEN', 'DISCORD_APPLICATION_ID'] as const)
     if (discord && !e[key])
-      ctx.addIssue({ code: 'custom', path: [key], message: 'required when any DISCORD_* setting is given' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: 'is required when any DISCORD_* setting is given',
+      });
   if (e.SLACK_BOT_TOKEN && !e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET)
     ctx.addIssue({
       code: 'custom',
       path: ['SLACK_SIGNING_SECRET'],
-      message: 'required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)',
+      message: 'is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)',
     });
 });
 
@@ -163,9 +168,11 @@ export type EnvResult = { ok: true; env: Env } | { ok: false; problems: string[]
 /** Parses the environment once; empty strings count as unset. Never echoes values (they may be secrets). */
 export function parseEnv(source: Record<string, string | undefined> = process.env): EnvResult {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = envSchema.safeParse(cleaned);
+  const parsed = envSchema.safeParse(cleaned, { error: humanIssue });
   if (parsed.success) return { ok: true, env: parsed.data };
-  return { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) };
+  // A variable is one value: name it, not an index into what it was split into.
+  const problems = parsed.error.issues.map((i) => `${String(i.path[0] ?? 'environment')}: ${i.message}`);
+  return { ok: false, problems };
 }
 
 export interface DiscordSettings {

@@ -6,7 +6,7 @@ import { rotationSchema } from './policy-schema.js';
 
 const handle = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9._-]*$/, 'a lower-case handle of letters, digits, ".", "-" or "_"')
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be a lower-case handle of letters, digits, ".", "-" or "_"')
   .max(64);
 const identity = z.strictObject({
   platform: z.enum(PLATFORMS),
@@ -45,7 +45,7 @@ export const importFileSchema = z.strictObject({
         email: z.email().optional(),
         timezone: z.string().min(1).optional(),
         organization: z.string().min(1).optional(),
-        roles: z.array(z.enum(ROLES)).min(1, 'at least one role'),
+        roles: z.array(z.enum(ROLES)).min(1, 'must have at least one role'),
         identities: z.array(identity).default([]),
         skills: z
           .array(

@@ -6,15 +6,18 @@ import { PLATFORMS, PRIORITIES, ROLES, type Role, WEEKDAYS } from '../domain/pol
 
 const name = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9_-]*$/, 'a lower-case name of letters, digits, "-" or "_"')
+  .regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be a lower-case name of letters, digits, "-" or "_"')
   .max(64);
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a local time HH:MM (00:00–23:59)');
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time HH:MM (00:00–23:59)');
 const localDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'a date YYYY-MM-DD', abort: true })
-  .refine((s) => DateTime.fromISO(s, { zone: 'UTC' }).isValid, 'a date that exists (e.g. not 2026-02-30)');
-const zone = z.string().refine((s) => IANAZone.isValidZone(s), 'an IANA time zone such as Europe/Berlin');
-const minutes = z.number().int('whole minutes').nonnegative().max(525_600);
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date YYYY-MM-DD', abort: true })
+  .refine((s) => DateTime.fromISO(s, { zone: 'UTC' }).isValid, { error: (i) => `${i.input} is not a date` });
+const zone = z
+  .string()
+  .refine((s) => IANAZone.isValidZone(s), 'must be an IANA time zone such as Europe/Berlin');
+const isInstant = (s: string) => DateTime.fromISO(s).isValid;
+const minutes = z.number().int('must be a whole number of minutes').nonnegative().max(525_600);
 const priority = z.enum(PRIORITIES);
 const regexSource = z.string().refine((s) => {
   try {
@@ -23,19 +26,19 @@ const regexSource = z.string().refine((s) => {
   } catch {
     return false;
   }
-}, 'a valid regular expression');
+}, 'must be a valid regular expression');
 
 /** `HH:MM-HH:MM`, end may be 24:00, start before end (split intervals that cross midnight). */
 const interval = z
   .string()
   .regex(/^([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):[0-5]\d|24:00)$/, {
-    message: 'an interval HH:MM-HH:MM (end may be 24:00)',
+    message: 'must be an interval HH:MM-HH:MM (end may be 24:00)',
     abort: true,
   })
   .refine((s) => {
     const [a, b] = s.split('-') as [string, string];
     return a < b;
-  }, 'an interval whose start is before its end (split one that crosses midnight)');
+  }, 'must start before it ends (split an interval that crosses midnight)');
 
 const weekly = z.strictObject(Object.fromEntries(WEEKDAYS.map((d) => [d, z.array(interval).default([])])));
 
@@ -94,18 +97,24 @@ export const queueSchema = z.strictObject({
   name,
   label: z.string().min(1),
   channels: z.partialRecord(z.enum(PLATFORMS), z.string().min(1)).default({}),
-  domains: z.array(z.string().min(1)).min(1, 'at least one domain, or "*"'),
+  domains: z.array(z.string().min(1)).min(1, 'must list at least one domain, or "*"'),
   tiers: z.array(name).default([]),
   priorities: z.array(priority).default([]),
   timezone: zone.default('UTC'),
   digestAt: hhmm.nullable().default(null),
 });
 
-const target = z.union([
-  z.strictObject({ rotation: name }),
-  z.strictObject({ role: z.enum(ROLES.filter((r) => r !== 'customer') as [Role, ...Role[]]) }),
-  z.strictObject({ people: z.array(z.string().min(1)).min(1) }),
-]);
+const pageableRoles = ROLES.filter((r) => r !== 'customer') as [Role, ...Role[]];
+const target = z.union(
+  [
+    z.strictObject({ rotation: name }),
+    z.strictObject({ role: z.enum(pageableRoles) }),
+    z.strictObject({ people: z.array(z.string().min(1)).min(1) }),
+  ],
+  {
+    error: `must be one of: { rotation: NAME }, { role: ${pageableRoles.join(' | ')} }, { people: [HANDLE, ...] }`,
+  },
+);
 
 export const chainSchema = z.strictObject({
   triggers: z
@@ -122,7 +131,7 @@ export const chainSchema = z.strictObject({
         notifyQueue: z.boolean().default(true),
       }),
     )
-    .min(1, 'at least one level'),
+    .min(1, 'must have at least one level'),
 });
 
 export const rotationSchema = z.strictObject({
@@ -134,7 +143,7 @@ export const rotationSchema = z.strictObject({
     .max(24 * 28),
   handoff: hhmm,
   startDate: localDate,
-  members: z.array(z.string().min(1)).min(1, 'at least one member'),
+  members: z.array(z.string().min(1)).min(1, 'must have at least one member'),
   overrides: z
     .array(
       z
@@ -143,8 +152,10 @@ export const rotationSchema = z.strictObject({
           from: z.iso.datetime({ offset: true }),
           to: z.iso.datetime({ offset: true }),
         })
-        .refine((o) => Date.parse(o.from) < Date.parse(o.to), {
-          message: '"from" before "to"',
+        // An instant that does not exist is reported on its own; comparing it would add a second,
+        // misleading problem (Date.parse rolls 2026-02-30 over to March).
+        .refine((o) => !isInstant(o.from) || !isInstant(o.to) || Date.parse(o.from) < Date.parse(o.to), {
+          message: 'must be after "from"',
           path: ['to'],
         }),
     )
@@ -154,15 +165,15 @@ export const rotationSchema = z.strictObject({
 export const policyFileSchema = z.strictObject({
   version: z.literal(1),
   calendars: z.record(name, calendarSchema),
-  tiers: z.array(tierSchema).min(1, 'at least one tier'),
-  domains: z.array(domainSchema).min(1, 'at least one domain'),
+  tiers: z.array(tierSchema).min(1, 'must have at least one tier'),
+  domains: z.array(domainSchema).min(1, 'must have at least one domain'),
   triage: z.strictObject({
     defaultPriority: priority.default('P3'),
     defaultDomain: name,
     criticalSystemBoost: z.number().int().min(0).max(3).default(1),
     priorityRules: z.array(priorityRule).default([]),
   }),
-  queues: z.array(queueSchema).min(1, 'at least one queue'),
+  queues: z.array(queueSchema).min(1, 'must have at least one queue'),
   escalationChains: z.record(name, chainSchema),
   rotations: z.record(name, rotationSchema).default({}),
   lifecycle: z

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { humanIssue } from './human-errors.js';
 
 export type IssuePath = Array<string | number>;
 export interface RawIssue {
@@ -61,7 +62,7 @@ export function parseYamlWith<S extends z.ZodType, T>(
   };
   const toProblems = (issues: RawIssue[]): FileProblem[] =>
     issues.map((i) => ({ file, line: lineOf(i.path), path: formatPath(i.path), message: i.message }));
-  const parsed = schema.safeParse(doc.toJS() ?? {});
+  const parsed = schema.safeParse(doc.toJS() ?? {}, { error: humanIssue });
   if (!parsed.success) {
     const issues = parsed.error.issues.flatMap((i) => {
       const path = i.path.map((s) => (typeof s === 'symbol' ? String(s) : s));
@@ -77,11 +78,21 @@ export function parseYamlWith<S extends z.ZodType, T>(
   return { ok: true, value: build(parsed.data) };
 }
 
+/** Node's errno wording ("EISDIR: illegal operation on a directory, read") as a person says it. */
+const READ_FAILURES: Record<string, string> = {
+  ENOENT: 'file not found',
+  ENOTDIR: 'file not found',
+  EISDIR: 'is a folder, not a file',
+  EACCES: 'cannot be read: permission denied',
+  EPERM: 'cannot be read: permission denied',
+};
+
 export function readTextFile(file: string): FileResult<string> {
   try {
     return { ok: true, value: readFileSync(file, 'utf8') };
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message;
-    return { ok: false, problems: [{ file, line: null, path: '(file)', message: reason }] };
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    const message = READ_FAILURES[code] ?? `cannot be read (${code || (e as Error).message})`;
+    return { ok: false, problems: [{ file, line: null, path: '(file)', message }] };
   }
 }

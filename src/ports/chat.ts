@@ -82,8 +82,26 @@ export interface DeliveryRequest {
   uncertain: boolean;
 }
 
+/**
+ * A platform's limit on calls to one destination (a channel, or one person's direct messages):
+ * Slack takes about one message a second per channel. Each destination has a pace of its own, so
+ * a busy channel never holds up a quiet one.
+ */
+export interface DeliveryPace {
+  /** Calls a second one destination sustains (short bursts may go faster). */
+  readonly perSecond: number;
+  /** Resolves when a call to `destination` may go out; calls to one destination go in the order they asked. */
+  wait(destination: string): Promise<void>;
+}
+
 /** A chat platform's outbound side. Implementations live in src/adapters/<platform>/. */
 export interface ChatDelivery {
   readonly platform: Platform;
+  /**
+   * The delivery worker waits for it before each call to `deliver`, outside its bound of calls in
+   * flight, and takes no more for one destination than its pace sends within a few seconds.
+   * Absent: the platform client paces itself (discord.js) or nothing needs pacing.
+   */
+  readonly pace?: DeliveryPace;
   deliver(req: DeliveryRequest): Promise<DeliveryOutcome>;
 }

@@ -134,6 +134,8 @@ export interface PageMessageRecord {
   key: string;
   platform: Platform;
   orderingKey: string;
+  /** The DM's recipient, a user id on `platform`. */
+  userId: string;
 }
 
 export interface EscalationRepository {
@@ -179,6 +181,25 @@ export interface ClaimedMessage {
   attempts: number;
   /** An earlier attempt may have reached the platform. */
   uncertain: boolean;
+  /**
+   * Where it goes, as a platform's pace counts: `slack:C123` for a channel (a thread reply or a card
+   * included), `slack:user:U123` for a person's direct messages.
+   */
+  destination: string;
+  /** The worker holds it until then (epoch ms): its call must be over by then, or go back unsent. */
+  leasedUntil: number;
+}
+
+/** How one claim spreads over destinations (see `ClaimedMessage.destination`). */
+export interface ClaimSpread {
+  /**
+   * Per platform: at most `max` messages for one destination, and `spacingMs` between two calls to
+   * one destination (its pace), added to the lease of each message per place in that
+   * destination's line, so a lease covers the wait for the pace. Platforms left out: no limit.
+   */
+  perDestination: Partial<Record<Platform, { max: number; spacingMs: number }>>;
+  /** Destinations left out: the worker still holds messages for them. */
+  skip: string[];
 }
 
 export interface OutboxRepository {
@@ -191,7 +212,8 @@ export interface OutboxRepository {
   ): Promise<void>;
   /**
    * Takes up to `limit` due messages for a lease of `leaseMs`: only the oldest pending message of
-   * each ordering key (so a ticket's messages go out in order), skipping rows other workers hold.
+   * each ordering key (so a ticket's messages go out in order), skipping rows other workers hold;
+   * with `spread`, at most so many per destination, oldest first, each destination on its own.
    */
   claimDue(
     platforms: Platform[],
@@ -199,20 +221,29 @@ export interface OutboxRepository {
     limit: number,
     leaseMs: number,
     lane: OutboxLane,
+    spread?: ClaimSpread,
   ): Promise<ClaimedMessage[]>;
   /**
    * Messages already delivered, by key, with what the platform calls them (`ref`, null when the
    * delivery posted nothing); keys of messages not sent (pending, dead, unknown) are absent.
    */
   sentByKeys(keys: string[]): Promise<Map<string, { body: OutboundMessage['body']; ref: string | null }>>;
-  /** Marks delivered messages sent, all in one statement (a delivery round's successes). */
+  /**
+   * Gives back claimed messages that were not sent (no attempt counted, doubt as before the claim);
+   * a message whose lease ran out (another worker may hold it now) is left alone.
+   */
+  release(messages: Array<Pick<ClaimedMessage, 'id' | 'uncertain' | 'leasedUntil'>>): Promise<void>;
+  /** Marks delivered messages sent, all in one statement (the successes written together). */
   markSent(sent: Array<{ id: number; result: Record<string, unknown> }>, at: number): Promise<void>;
   /** Schedules another attempt at `retryAt`, or gives up (`dead`) after too many. */
   markFailed(
     id: number,
     f: { error: string; retryAt: number; inDoubt: boolean; dead: boolean },
   ): Promise<void>;
-  /** Earliest next attempt among pending messages (for the worker's timer); null when none. */
+  /**
+   * Earliest next attempt among the messages a claim could take (the head of each ordering key),
+   * or the end of its lease if one is held; for the worker's timer; null when none.
+   */
   nextDueAt(platforms: Platform[], lane: OutboxLane): Promise<number | null>;
 }
 

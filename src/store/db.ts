@@ -1,10 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
-import { pgliteTemplateDir, seedDataDir } from './pglite-template.js';
+import { openEmbedded } from './pglite-db.js';
 import * as schema from './schema/index.js';
 
 export type Schema = typeof schema;
@@ -17,6 +16,10 @@ export type DbOrTx = Db | Tx;
 export interface Database {
   db: Db;
   kind: 'postgres' | 'pglite';
+  /** PGlite, the bot: the Unix socket it serves the database on to `tierdesk` commands. */
+  socket: string | null;
+  /** PGlite, a command: the running bot whose database it reached through that socket. */
+  via: { pid: number } | null;
   /** Applies the committed migrations (serialised across replicas on PostgreSQL). */
   migrate(migrationsFolder: string): Promise<void>;
   close(): Promise<void>;
@@ -35,6 +38,12 @@ export interface DatabaseOptions {
    * initdb (see pglite-template.ts). Default: the one `tierdesk prepare` made; null: none.
    */
   pgliteTemplate?: string | null | undefined;
+  /**
+   * PGlite: this process is the bot. It serves the database to `tierdesk` commands and refuses a
+   * folder that another process holds; without it, a command works through a running bot, or opens
+   * the folder itself if it is free (pglite-db.ts).
+   */
+  serve?: boolean | undefined;
 }
 
 /** Arbitrary constant: the advisory lock that serialises migrations of several replicas. */
@@ -99,6 +108,8 @@ function openPostgres(url: string, poolSize: number, prepare: boolean): Database
   return {
     db,
     kind: 'postgres',
+    socket: null,
+    via: null,
     async migrate(migrationsFolder) {
       // A session lock on a connection of its own: replicas starting together migrate one at a time.
       const lock = postgres(url, { max: 1, onnotice: () => {} });
@@ -113,32 +124,20 @@ function openPostgres(url: string, poolSize: number, prepare: boolean): Database
   };
 }
 
-async function openPglite(dataDir: string, template: string | null | undefined): Promise<Database> {
-  // Loaded only for the embedded database: a server deployment never pays for PGlite's runtime.
-  const [{ PGlite }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
-    import('@electric-sql/pglite'),
-    import('drizzle-orm/pglite'),
-    import('drizzle-orm/pglite/migrator'),
-  ]);
-  if (!dataDir.startsWith('memory://')) {
-    seedDataDir(dataDir, template === undefined ? pgliteTemplateDir() : template);
-    mkdirSync(dataDir, { recursive: true });
-  }
-  const client = await PGlite.create(dataDir);
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
-  return {
-    db,
-    kind: 'pglite',
-    migrate: (migrationsFolder) => migratePglite(drizzlePglite(client), { migrationsFolder }),
-    close: () => client.close(),
-  };
-}
-
-/** DATABASE_URL set → postgres.js to that server; unset → embedded PGlite in `dataDir`. */
+/**
+ * DATABASE_URL set → postgres.js to that server; unset → embedded PGlite in `dataDir`, opened by
+ * this process or reached through the running bot (pglite-db.ts). Throws DatabaseLockedError when
+ * another process holds the folder and cannot share it.
+ */
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.url) return openPostgres(opts.url, opts.poolSize ?? 10, opts.prepare ?? true);
-  return openPglite(opts.dataDir ?? '.tierdesk/data', opts.pgliteTemplate);
+  return openEmbedded(opts.dataDir ?? '.tierdesk/data', {
+    serve: opts.serve ?? false,
+    template: opts.pgliteTemplate,
+  });
 }
+
+export { DatabaseLockedError } from './pglite-db.js';
 
 export async function ping(db: Db): Promise<void> {
   await db.execute(sql`select 1`);

@@ -58,6 +58,7 @@ export class DrizzleEscalationRepository implements EscalationRepository {
           outboxKey: r.key,
           platform: r.platform,
           orderingKey: r.orderingKey,
+          userId: r.userId,
         })),
       )
       .onConflictDoNothing();
@@ -74,6 +75,7 @@ export class DrizzleEscalationRepository implements EscalationRepository {
       key: r.outboxKey,
       platform: r.platform as Platform,
       orderingKey: r.orderingKey,
+      userId: r.userId,
     }));
   }
 

@@ -2,7 +2,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { IntakeRepository, OpeningTicket, TicketRecord } from '../ports/store.js';
 import type { DbOrTx } from './db.js';
-import { outboxRow } from './delivery-repo.js';
+import { outboxRow } from './outbox-repo.js';
 import { outbox, ticketEvents, ticketMessages, tickets } from './schema/index.js';
 import { jsonRows, rowsOf } from './sql.js';
 import { newTicketRow } from './tickets-repo.js';

@@ -1,12 +1,13 @@
 import type { Store, UnitOfWork } from '../ports/store.js';
 import { DrizzleAdminRepository } from './admin-repo.js';
 import type { Db, DbOrTx } from './db.js';
-import { DrizzleOutboxRepository, DrizzleRotationRepository } from './delivery-repo.js';
+import { DrizzleRotationRepository } from './delivery-repo.js';
 import { DrizzleDirectoryRepository } from './directory-repo.js';
 import { DrizzleEscalationRepository } from './escalation-repo.js';
 import { DrizzleInboxRepository } from './inbox-repo.js';
 import { DrizzleIntakeRepository } from './intake-repo.js';
 import { DrizzleMaintenanceRepository } from './maintenance-repo.js';
+import { DrizzleOutboxRepository } from './outbox-repo.js';
 import { DrizzleTicketRepository } from './tickets-repo.js';
 import { DrizzleEventRepository, DrizzleMessageRepository } from './timeline-repo.js';
 

@@ -42,12 +42,14 @@ describe('bench --quick --json', () => {
         ratio: positive,
         deliveryPerSecond: positive,
         deliveryRatio: positive,
+        ratioToDelivery: positive,
       },
       sweep: { msAt10k: positive, msAt1M: positive, ratio: positive },
       pingLateness: { p50Ms: positive, p99Ms: positive },
       ack: { p50Ms: positive, p99Ms: positive, bareP99Ms: positive, ratio: positive },
       memory: { peakRssMb: positive, growthRatio: positive },
       coldStartMs: positive,
+      burst: { p50Ms: positive, p99Ms: positive, floorMs: positive },
       database: TEST_DATABASE_URL ? 'postgres' : 'pglite',
     });
   });

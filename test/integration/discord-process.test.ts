@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/config/env.js';
 import { FakeDiscord } from '../fakes/discord/fake-discord.js';
+import { malformedDispatches } from '../fakes/discord/malformed.js';
 import { EXAMPLE_DIRECTORY } from '../support/app.js';
 import { createTestDatabase, TEST_DB_KIND, type TestDatabase } from '../support/database.js';
 import { D, vendorGuild } from '../support/discord-bot.js';
@@ -68,6 +69,19 @@ describe(`npm start with Discord configured (${TEST_DB_KIND})`, () => {
     await eventually(() => expect(out).toContain('tierdesk ready'), 30_000);
     expect(out).toContain('discord adapter ready');
     expect(out).not.toContain('discord-process-test-token');
+    // A gateway that breaks Discord's shapes first: the process logs each odd dispatch and goes on.
+    const stored = fake.messageCreate({ channelId: D.northwind, author: D.ines, content: 'thanks!' });
+    const odd = malformedDispatches(fake.state, {
+      channelId: D.northwind,
+      user: D.ines,
+      messageId: String(stored.id),
+    });
+    for (const c of odd) fake.dispatchRaw(c.t, c.d);
+    await eventually(() => {
+      expect(child?.exitCode, out.slice(-1500)).toBeNull();
+      expect(out.match(/discord gateway event dropped/g)?.length).toBe(odd.length);
+    }, 15_000);
+    expect(out).not.toContain('canary-customer-text');
     fake.messageCreate({
       channelId: D.northwind,
       author: D.ines,

@@ -83,6 +83,25 @@ describe(`Discord adapter end to end (${TEST_DB_KIND})`, () => {
     expect(t?.card_message_ref).toBe(card?.id);
   });
 
+  it("a ticket's thread is created before its first reply, and later replies go straight to it", async () => {
+    const messageId = await customerWrites();
+    const resolved = await command(D.priya, D.enterpriseQueue, 'ticket', 'resolve', [
+      { type: 4, name: 'id', value: 1 },
+    ]);
+    expect(resolved).toMatch(/^Ticket #1 is resolved/);
+    await eventually(() => expect(bot.fake.messagesIn(messageId)).toHaveLength(2));
+    // Every call about this ticket's thread, in order: no 404 for a thread not created yet, no
+    // second creation, one post per reply.
+    const calls = bot.fake.requests
+      .filter((r) => r.path.includes(messageId))
+      .map((r) => `${r.method} ${r.path} ${r.status}`);
+    expect(calls).toEqual([
+      `POST /channels/${D.northwind}/messages/${messageId}/threads 201`,
+      `POST /channels/${messageId}/messages 200`,
+      `POST /channels/${messageId}/messages 200`,
+    ]);
+  });
+
   it('/ticket claim answers ephemerally and edits the card; a button claims too', async () => {
     await customerWrites();
     const reply = await command(D.priya, D.enterpriseQueue, 'ticket', 'claim', [

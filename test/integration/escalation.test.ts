@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DELIVERY, deliverDue } from '../../src/app/delivery/deliver-outbox.js';
 import { acknowledgeEscalation } from '../../src/app/escalation/acknowledge-escalation.js';
 import { escalateTicket } from '../../src/app/escalation/escalate-ticket.js';
 import { addMessage } from '../../src/app/intake/add-message.js';
@@ -8,11 +7,12 @@ import type { ActorRef } from '../../src/app/shared/actors.js';
 import { buildCardViews } from '../../src/app/shared/card-view.js';
 import { resolveTicket } from '../../src/app/tickets/resolve-ticket.js';
 import { setStatus } from '../../src/app/tickets/set-status.js';
-import type { Platform } from '../../src/domain/policy.js';
 import * as slaTick from '../../src/jobs/sla-tick.js';
 import type { ChatDelivery, DeliveryRequest } from '../../src/ports/chat.js';
 import { useTestApp } from '../support/app.js';
 import { TEST_DB_KIND } from '../support/database.js';
+import { eventually } from '../support/eventually.js';
+import { startTestWorker } from '../support/worker.js';
 
 const app = useTestApp();
 
@@ -60,13 +60,18 @@ function recordingPlatform(): { delivery: ChatDelivery; requests: DeliveryReques
   return { delivery, requests };
 }
 
-/** Delivers everything due, pages' lane and the other, until nothing is left. */
+/** Delivers everything due with the outbox worker, until nothing is left pending. */
 async function deliverAll(delivery: ChatDelivery) {
-  const platforms = new Map<Platform, ChatDelivery>([['slack', delivery]]);
-  for (;;) {
-    const urgent = await deliverDue(app.deps, platforms, DEFAULT_DELIVERY, 'urgent');
-    const normal = await deliverDue(app.deps, platforms, DEFAULT_DELIVERY, 'normal');
-    if (urgent.claimed + normal.claimed === 0) return;
+  const worker = startTestWorker(app.deps, delivery);
+  try {
+    await eventually(async () => {
+      const [row] = await app.rows<{ n: number }>(
+        "select count(*)::int as n from outbox where status = 'pending'",
+      );
+      expect(row?.n).toBe(0);
+    });
+  } finally {
+    await worker.stop();
   }
 }
 

@@ -78,8 +78,8 @@ describe(`tierdesk start (${TEST_DB_KIND})`, () => {
     writeFileSync(file, 'version: 1\ncalendars: {}\ntiers: []\ndomains: []\n');
     const p = run(['start'], { TIERDESK_POLICY: file });
     expect(await p.exit).toBe(1);
-    expect(p.output()).toMatch(/tiers: at least one tier/);
-    expect(p.output()).toMatch(/domains: at least one domain/);
+    expect(p.output()).toMatch(/tiers: must have at least one tier/);
+    expect(p.output()).toMatch(/domains: must have at least one domain/);
     expect(p.output()).toMatch(/invalid policy; not starting/);
   });
 

@@ -25,12 +25,8 @@ export interface BotProcess {
   exited: Promise<number | null>;
 }
 
-/** `tierdesk start` as a separate process, wired to a fake Slack and a database. */
-export async function startBotProcess(opts: {
-  fake: FakeSlack;
-  dataDir: string;
-  databaseUrl?: string | undefined;
-}): Promise<BotProcess> {
+/** The environment of `tierdesk start` (and of the commands beside it) wired to a fake Slack and a database. */
+export function botProcessEnv(opts: { fake: FakeSlack; dataDir: string; databaseUrl?: string | undefined }) {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PORT: '0',
@@ -45,6 +41,16 @@ export async function startBotProcess(opts: {
   delete env.DATABASE_URL;
   delete env.SLACK_APP_TOKEN;
   if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
+  return env;
+}
+
+/** `tierdesk start` as a separate process, wired to a fake Slack and a database. */
+export async function startBotProcess(opts: {
+  fake: FakeSlack;
+  dataDir: string;
+  databaseUrl?: string | undefined;
+}): Promise<BotProcess> {
+  const env = botProcessEnv(opts);
   const child = spawn(process.execPath, [BIN, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (d) => {

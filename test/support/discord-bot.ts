@@ -1,7 +1,7 @@
 import { createDiscordAdapter } from '../../src/adapters/discord/discord-adapter.js';
 import type { OutboxWorker } from '../../src/jobs/outbox-worker.js';
 import type { ChatAdapter } from '../../src/ports/adapter.js';
-import { silentLogger } from '../../src/ports/logger.js';
+import { type Logger, silentLogger } from '../../src/ports/logger.js';
 import { FakeDiscord } from '../fakes/discord/fake-discord.js';
 import type { FakeGuild } from '../fakes/discord/payloads.js';
 import { createTestApp, type TestApp } from './app.js';
@@ -60,7 +60,7 @@ export interface DiscordBot {
 }
 
 /** The real Discord adapter (discord.js gateway client + REST) against a fake Discord. */
-export async function startDiscordBot(shared?: { app: TestApp }): Promise<DiscordBot> {
+export async function startDiscordBot(shared?: { app?: TestApp; logger?: Logger }): Promise<DiscordBot> {
   const fake = await FakeDiscord.start({ guilds: [vendorGuild()], echoOwnMessages: false });
   const app = shared?.app ?? (await createTestApp(undefined, { runningClock: true }));
   let worker: OutboxWorker | null = null;
@@ -71,7 +71,7 @@ export async function startDiscordBot(shared?: { app: TestApp }): Promise<Discor
       apiUrl: fake.apiBase,
       staffRoles: [D.staffRole],
     },
-    { deps: app.deps, logger: silentLogger, wake: () => worker?.wake() },
+    { deps: app.deps, logger: shared?.logger ?? silentLogger, wake: () => worker?.wake() },
   );
   await adapter.start();
   worker = startTestWorker(app.deps, adapter.delivery);
@@ -95,7 +95,7 @@ export async function startDiscordBot(shared?: { app: TestApp }): Promise<Discor
       await worker?.stop();
       await adapter.stop();
       await fake.close();
-      if (!shared) await app.db.drop();
+      if (!shared?.app) await app.db.drop();
     },
   };
 }

@@ -38,15 +38,29 @@ function codeOf(err: unknown): number | null {
   return err instanceof DiscordAPIError ? Number(err.code) : null;
 }
 
+/** What the gateway client knows about channels (its cache); a REST-only delivery knows nothing. */
+export interface DiscordChannels {
+  /** The guild of a channel, for links to customer threads. */
+  guildOf(channelId: string): string | null;
+  /** Whether the channel (a thread) exists as far as the gateway told us. */
+  exists(channelId: string): boolean;
+  /** Whether a channel is a forum (or media) channel, whose threads are its posts. */
+  isForum(channelId: string): boolean;
+}
+
+const UNKNOWN: DiscordChannels = { guildOf: () => null, exists: () => false, isForum: () => false };
+/** Threads this process created, remembered so a reply does not wait for the gateway's THREAD_CREATE. */
+const MAX_REMEMBERED_THREADS = 10_000;
+
 /** Delivers outbox messages through Discord's REST API (rate limits handled by @discordjs/rest). */
 export class DiscordDelivery implements ChatDelivery {
   readonly platform = 'discord' as const;
   private readonly dms = new Map<string, string>();
+  private readonly threads = new Set<string>();
 
   constructor(
     private readonly rest: REST,
-    /** The guild of a channel (from the client's cache), for links to customer threads. */
-    private readonly guildOf: (channelId: string) => string | null = () => null,
+    private readonly channels: DiscordChannels = UNKNOWN,
   ) {}
 
   async deliver(req: DeliveryRequest): Promise<DeliveryOutcome> {
@@ -76,7 +90,7 @@ export class DiscordDelivery implements ChatDelivery {
         if (!req.card) return null;
         const { view, existingRef } = req.card;
         const t = view.customerThread;
-        const guild = this.guildOf(t.channelId);
+        const guild = this.channels.guildOf(t.channelId);
         const link = guild && t.threadRef ? `https://discord.com/channels/${guild}/${t.threadRef}` : null;
         const rendered = renderCard(view, { threadLink: link });
         if (existingRef) {
@@ -102,27 +116,41 @@ export class DiscordDelivery implements ChatDelivery {
   }
 
   /**
-   * Replies in the ticket's thread. A thread started from a message has that message's id, so the
-   * thread is created on first use (and "already created" just means another attempt did it).
+   * Replies in the ticket's thread. A thread started from a message has that message's id and is
+   * created with the ticket's first reply: when the thread is not known to exist, it is created
+   * first (one call fewer than posting into it, getting a 404, then creating it; "already created"
+   * means it exists after all). A known thread, or a forum post (the thread is the post), is posted
+   * to directly, and created only if Discord says it is missing.
    */
   private async threadReply(
     req: DeliveryRequest,
     b: Extract<OutboundBody, { kind: 'thread_reply' }>,
   ): Promise<string> {
-    const thread = b.threadRef ?? b.channelId;
+    const thread = b.threadRef;
+    if (!thread) return (await this.post(b.channelId, renderText(b.text), req.key)).id;
+    const known =
+      this.threads.has(thread) || this.channels.exists(thread) || this.channels.isForum(b.channelId);
+    if (!known) await this.startThread(b.channelId, thread, b.ticketId);
     try {
       return (await this.post(thread, renderText(b.text), req.key)).id;
     } catch (err) {
-      if (codeOf(err) !== UNKNOWN_CHANNEL || !b.threadRef) throw err;
+      if (!known || codeOf(err) !== UNKNOWN_CHANNEL) throw err;
     }
+    await this.startThread(b.channelId, thread, b.ticketId);
+    return (await this.post(thread, renderText(b.text), req.key)).id;
+  }
+
+  /** Creates the thread on message `messageId`; one that already exists is just as good. */
+  private async startThread(channelId: string, messageId: string, ticketId: number): Promise<void> {
     try {
-      await this.rest.post(Routes.threads(b.channelId, b.threadRef), {
-        body: { name: `Ticket #${b.ticketId}`, auto_archive_duration: 10080 },
+      await this.rest.post(Routes.threads(channelId, messageId), {
+        body: { name: `Ticket #${ticketId}`, auto_archive_duration: 10080 },
       });
     } catch (err) {
       if (codeOf(err) !== THREAD_EXISTS) throw err;
     }
-    return (await this.post(b.threadRef, renderText(b.text), req.key)).id;
+    if (this.threads.size >= MAX_REMEMBERED_THREADS) this.threads.delete(this.threads.values().next().value!);
+    this.threads.add(messageId);
   }
 
   private async dmChannel(userId: string): Promise<string> {

@@ -1,4 +1,4 @@
-import { Client, Events, GatewayIntentBits, Partials } from 'discord.js';
+import { ChannelType, Client, Events, GatewayIntentBits, Partials } from 'discord.js';
 import type { AppDeps } from '../../app/deps.js';
 import type { DiscordSettings } from '../../config/env.js';
 import type { ChatAdapter } from '../../ports/adapter.js';
@@ -6,6 +6,7 @@ import type { Logger } from '../../ports/logger.js';
 import { DRAIN_TIMEOUT_MS, InFlight } from '../in-flight.js';
 import { DiscordDelivery } from './delivery.js';
 import { registerEvents } from './events.js';
+import { guardedGatewayStrategy } from './gateway-guard.js';
 import { registerInteractions } from './interactions.js';
 
 /** Gateway intents tierdesk needs. MessageContent is privileged: enable it in the developer portal. */
@@ -31,6 +32,8 @@ export function createDiscordAdapter(s: DiscordSettings, ctx: DiscordAdapterCont
     partials: [Partials.Channel, Partials.Message, Partials.Reaction],
     // @discordjs/rest honours Discord's rate-limit headers and 429s; the outbox retries the rest.
     rest: { ...(s.apiUrl ? { api: s.apiUrl } : {}), retries: 1, timeout: 10_000 },
+    // A malformed dispatch is dropped before discord.js handles it: one odd packet must not end the process.
+    ws: { buildStrategy: guardedGatewayStrategy(logger) },
   });
   client.on(Events.Error, (err) => logger.error({ err }, 'discord client error'));
   client.on(Events.ShardResume, (shard, replayed) =>
@@ -40,9 +43,16 @@ export function createDiscordAdapter(s: DiscordSettings, ctx: DiscordAdapterCont
   const inFlight = new InFlight();
   registerEvents(client, { deps: ctx.deps, logger, staffRoles: s.staffRoles, wake: ctx.wake, inFlight });
   registerInteractions(client, { deps: ctx.deps, logger, wake: ctx.wake, inFlight });
-  const delivery = new DiscordDelivery(client.rest, (channelId) => {
-    const ch = client.channels.cache.get(channelId);
-    return ch && 'guildId' in ch ? (ch.guildId as string) : null;
+  const delivery = new DiscordDelivery(client.rest, {
+    guildOf(channelId) {
+      const ch = client.channels.cache.get(channelId);
+      return ch && 'guildId' in ch ? (ch.guildId as string) : null;
+    },
+    exists: (channelId) => client.channels.cache.has(channelId),
+    isForum(channelId) {
+      const type = client.channels.cache.get(channelId)?.type;
+      return type === ChannelType.GuildForum || type === ChannelType.GuildMedia;
+    },
   });
   return {
     delivery,

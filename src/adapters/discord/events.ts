@@ -13,6 +13,7 @@ import { addMessage } from '../../app/intake/add-message.js';
 import { editMessage } from '../../app/intake/edit-message.js';
 import { openTicket } from '../../app/intake/open-ticket.js';
 import { isSmallTalk } from '../../app/intake/small-talk.js';
+import { normalizeText } from '../../domain/text.js';
 import type { Logger } from '../../ports/logger.js';
 import type { InFlight } from '../in-flight.js';
 
@@ -25,11 +26,17 @@ export interface DiscordInboundDeps {
   inFlight: InFlight;
 }
 
+/** Discord names are at most 32 characters; anything longer did not come from Discord. */
+const MAX_NAME_CHARS = 100;
+
+/** What a customer wrote, fit to store: no U+0000, no lone surrogate, bounded (STYLE rule 15). */
+const textOf = (m: Message | PartialMessage): string => normalizeText(m.content ?? '');
+
 function author(m: Message | PartialMessage) {
   const u = m.author!;
   return {
     externalId: u.id,
-    displayName: m.member?.displayName ?? u.globalName ?? u.username,
+    displayName: normalizeText(m.member?.displayName ?? u.globalName ?? u.username, MAX_NAME_CHARS),
     workspaceId: m.guildId ?? null,
   };
 }
@@ -52,12 +59,12 @@ async function onMessage(ctx: DiscordInboundDeps, m: Message): Promise<void> {
       threadRef: channel.id,
       messageId: m.id,
       author: author(m),
-      text: m.content,
+      text: textOf(m),
     });
     if (r.ok && r.value.status === 'added') ctx.wake();
     return;
   }
-  if (isSmallTalk(m.content) || hasStaffRole(m.member, ctx.staffRoles)) return;
+  if (isSmallTalk(textOf(m)) || hasStaffRole(m.member, ctx.staffRoles)) return;
   await openFrom(ctx, m, m.channelId, 'message');
 }
 
@@ -75,7 +82,7 @@ async function openFrom(
     // A thread started from a message takes the message's id; the bot creates it with its reply.
     threadRef: m.id,
     author: author(m),
-    text: m.content ?? '',
+    text: textOf(m),
     trigger,
   });
   if (r.ok && r.value.status === 'opened') ctx.wake();
@@ -114,7 +121,7 @@ export function registerEvents(client: Client, ctx: DiscordInboundDeps): void {
     'messageUpdate',
     guard('messageUpdate', async (_old: Message | PartialMessage, m: Message | PartialMessage) => {
       if (m.author?.bot || m.content == null) return;
-      await editMessage(ctx.deps, { platform: 'discord', messageId: m.id, text: m.content });
+      await editMessage(ctx.deps, { platform: 'discord', messageId: m.id, text: textOf(m) });
     }),
   );
   client.on(

@@ -17,6 +17,7 @@ import {
 import type { AppDeps, Result } from '../../app/deps.js';
 import { ticketForThread } from '../../app/intake/ticket-for-thread.js';
 import type { ActorRef } from '../../app/shared/actors.js';
+import { normalizeText } from '../../domain/text.js';
 import type { Logger } from '../../ports/logger.js';
 import type { InFlight } from '../in-flight.js';
 import { commandText } from './command-definitions.js';
@@ -31,10 +32,13 @@ export interface DiscordInteractionDeps {
 
 type OptionValues = Record<string, string | number | boolean | undefined>;
 
+/** Option values as typed; text is untrusted like a message (no U+0000, no lone surrogate). */
 function options(i: ChatInputCommandInteraction): OptionValues {
   const out: OptionValues = {};
-  for (const o of i.options.data[0]?.options ?? [])
-    out[o.name] = (o.value as string | number | boolean | undefined) ?? undefined;
+  for (const o of i.options.data[0]?.options ?? []) {
+    const v = (o.value as string | number | boolean | undefined) ?? undefined;
+    out[o.name] = typeof v === 'string' ? normalizeText(v) : v;
+  }
   return out;
 }
 

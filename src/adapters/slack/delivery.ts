@@ -1,5 +1,11 @@
 import type { WebClient } from '@slack/web-api';
-import type { ChatDelivery, DeliveryFailure, DeliveryOutcome, DeliveryRequest } from '../../ports/chat.js';
+import type {
+  ChatDelivery,
+  DeliveryFailure,
+  DeliveryOutcome,
+  DeliveryPace,
+  DeliveryRequest,
+} from '../../ports/chat.js';
 import type { OutboundBody } from '../../ports/outbound.js';
 import { ChannelPacer } from './pacer.js';
 import { renderCard, renderChannelMessage, renderDirectMessage, renderThreadReply } from './render.js';
@@ -52,6 +58,7 @@ export function toFailure(err: unknown): DeliveryFailure {
 export interface SlackDeliveryOptions {
   /** Workspace URL from auth.test (`https://acme.slack.com/`), for links to customer threads. */
   teamUrl: string | null;
+  /** Per channel (default: one post a second, bursts of 4); the outbox worker waits on it. */
   pacer?: ChannelPacer;
   /**
    * A client of its own for direct messages (pages): a WebClient queues its calls, and pages must
@@ -60,17 +67,21 @@ export interface SlackDeliveryOptions {
   urgentClient?: WebClient;
 }
 
-/** Delivers outbox messages through the Slack Web API, effectively once per idempotency key. */
+/**
+ * Delivers outbox messages through the Slack Web API, effectively once per idempotency key. Its
+ * calls are paced by the outbox worker (`pace`), which waits before each one, so that a channel's
+ * wait never takes one of the worker's call slots from another channel.
+ */
 export class SlackDelivery implements ChatDelivery {
   readonly platform = 'slack' as const;
-  private readonly pacer: ChannelPacer;
+  readonly pace: DeliveryPace;
   private readonly dms = new Map<string, string>();
 
   constructor(
     private readonly client: WebClient,
     private readonly opts: SlackDeliveryOptions,
   ) {
-    this.pacer = opts.pacer ?? new ChannelPacer();
+    this.pace = opts.pacer ?? new ChannelPacer();
   }
 
   async deliver(req: DeliveryRequest): Promise<DeliveryOutcome> {
@@ -134,7 +145,6 @@ export class SlackDelivery implements ChatDelivery {
     const { original, ref, acknowledged } = req.page;
     const channel = await this.dmChannel(original.userId);
     if (!channel) return null;
-    await this.pacer.wait(channel);
     await (this.opts.urgentClient ?? this.client).chat.update({
       channel,
       ts: ref,
@@ -152,7 +162,6 @@ export class SlackDelivery implements ChatDelivery {
     const thread = view.customerThread;
     const rendered = renderCard(view, { permalink: this.permalink(thread.channelId, thread.threadRef) });
     if (existingRef) {
-      await this.pacer.wait(b.channelId);
       await this.client.chat.update({ channel: b.channelId, ts: existingRef, ...rendered });
       return existingRef;
     }
@@ -160,7 +169,6 @@ export class SlackDelivery implements ChatDelivery {
       const found = await this.findPosted(b.channelId, null, (p) => p.card === view.ticketId);
       if (found) return found;
     }
-    await this.pacer.wait(b.channelId);
     const r = await this.client.chat.postMessage({
       channel: b.channelId,
       ...rendered,
@@ -180,7 +188,6 @@ export class SlackDelivery implements ChatDelivery {
       const found = await this.findPosted(channel, threadTs, (p) => p.key === req.key);
       if (found) return found;
     }
-    await this.pacer.wait(channel);
     const r = await client.chat.postMessage({
       channel,
       ...(threadTs ? { thread_ts: threadTs } : {}),

@@ -1,7 +1,10 @@
+import type { DeliveryPace } from '../../ports/chat.js';
+
 /**
  * Spaces calls per channel so tierdesk stays under Slack's per-channel posting limit (about one
  * message per second, short bursts allowed). In memory on purpose — it only smooths this process's
- * own traffic; 429s from Slack are still honoured by the outbox.
+ * own traffic; 429s from Slack are still honoured by the outbox. The outbox worker waits on it
+ * before each call (SlackDelivery's `pace`), keyed by destination, one line per channel.
  *
  * A token bucket kept as a schedule (the generic cell rate algorithm): each call is given the
  * earliest send time the limit allows after the calls before it, and sleeps once until then. A
@@ -9,13 +12,13 @@
  * loop was busy go out together when it gets to them, instead of each polling for a token and
  * losing what accrued above the burst while it waited.
  */
-export class ChannelPacer {
+export class ChannelPacer implements DeliveryPace {
   /** Per channel: the time the next call would be due if calls came steadily (ms). */
   private readonly due = new Map<string, number>();
   private readonly intervalMs: number;
 
   constructor(
-    perSecond = 1,
+    readonly perSecond = 1,
     private readonly burst = 4,
     private readonly now: () => number = () => performance.now(),
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),

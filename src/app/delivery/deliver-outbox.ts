@@ -6,24 +6,27 @@ import type {
   DeliveryRequest,
   PageDmView,
 } from '../../ports/chat.js';
-import type { ClaimedMessage, OutboxLane, UnitOfWork } from '../../ports/store.js';
+import type { ClaimedMessage, ClaimSpread, OutboxLane, UnitOfWork } from '../../ports/store.js';
 import type { AppDeps } from '../deps.js';
 import { pageViews } from '../escalation/page-updates.js';
 import { buildCardViews } from '../shared/card-view.js';
 
 export interface DeliveryOptions {
-  /** Messages taken per round. */
+  /** Messages taken per claim, over all destinations. */
   batchSize: number;
-  /** How long a worker holds a message before another replica may retry it (ms). */
+  /**
+   * How long a worker holds a message before another replica may retry it (ms), beyond the wait
+   * for its destination's pace (the claim adds that); it must outlive an adapter's call.
+   */
   leaseMs: number;
   /** Attempts before a message is given up as dead. */
   maxAttempts: number;
   /** Cap of the exponential backoff (ms). */
   maxBackoffMs: number;
   /**
-   * Calls in flight at once per round (default 16). A round of 200 card edits sent all at once
-   * queued every page behind them at the platform and on the event loop; 16 keep a platform as
-   * busy as 200 do, and a page of the other lane waits for 16 calls at most.
+   * Calls in flight at once per lane (default 16), counted once a call's pace let it go. A round of
+   * 200 card edits sent all at once queued every page behind them at the platform and on the event
+   * loop; 16 keep a platform as busy as 200 do, and a page of the other lane waits for 16 at most.
    */
   concurrency?: number;
 }
@@ -35,12 +38,6 @@ export const DEFAULT_DELIVERY: DeliveryOptions = {
   maxAttempts: 12,
   maxBackoffMs: 10 * 60_000,
 };
-
-export interface DeliveryRound {
-  claimed: number;
-  sent: number;
-  failed: number;
-}
 
 /** Exponential backoff with ±20% jitter (1 s, 2 s, 4 s … capped); a platform's Retry-After wins. */
 export function retryDelay(
@@ -54,7 +51,7 @@ export function retryDelay(
   return Math.round(base * (0.8 + 0.4 * random()));
 }
 
-const DEFAULT_CONCURRENCY = 16;
+export const DEFAULT_CONCURRENCY = 16;
 
 /** `fn` over `items` with at most `limit` calls running at once; results in the items' order. */
 export async function inParallel<T, R>(
@@ -72,10 +69,10 @@ export async function inParallel<T, R>(
 }
 
 /**
- * Card views of the round's card messages, in five queries however many there are; reads only, so
+ * Card views of a claim's card messages, in five queries however many there are; reads only, so
  * no transaction (a card reread later shows any change).
  */
-async function cardViews(
+export async function cardViews(
   deps: AppDeps,
   claimed: ClaimedMessage[],
 ): Promise<Map<number, DeliveryRequest['card']>> {
@@ -94,10 +91,10 @@ async function cardViews(
 }
 
 /**
- * What the round's card edits and page edits must show, read concurrently with the round's other
- * sends. Each is awaited by the edits that need it; a failure is theirs (never unhandled).
+ * What a claim's card edits and page edits must show, read concurrently with its other sends.
+ * Each is awaited by the edits that need it; a failure is theirs (never unhandled).
  */
-function editViews(deps: AppDeps, claimed: ClaimedMessage[]) {
+export function editViews(deps: AppDeps, claimed: ClaimedMessage[]): EditViews {
   const cards = cardViews(deps, claimed);
   const pages = claimed.some((m) => m.body.kind === 'page_update')
     ? deps.store.withoutTransaction((uow) => pageViews(uow, claimed, deps.clock.now()))
@@ -106,7 +103,13 @@ function editViews(deps: AppDeps, claimed: ClaimedMessage[]) {
   return { cards, pages };
 }
 
-async function attempt(
+export interface EditViews {
+  cards: Promise<Map<number, DeliveryRequest['card']>>;
+  /** By the outbox key of the page DM to edit. */
+  pages: Promise<Map<string, PageDmView>>;
+}
+
+export async function attempt(
   deps: AppDeps,
   delivery: ChatDelivery,
   req: DeliveryRequest,
@@ -142,66 +145,86 @@ async function recordFailure(
   });
 }
 
+/** What a claim takes for one destination: what its pace sends in this long. */
+const HOLD_MS = 5_000;
+/** What a claim takes for one destination of a platform that paces itself (discord.js). */
+const UNPACED_PER_DESTINATION = 10;
+
 /**
- * One delivery round: takes the due head message of each ordering key (pages first), delivers them
- * concurrently (a ticket's messages stay in order), and records every outcome in one transaction.
- * At-least-once towards the platform; adapters make it effectively once with the idempotency key.
+ * How a claim spreads over destinations: a paced destination gets what its pace sends in
+ * `HOLD_MS`, its leases lengthened by its spacing per place in line.
  */
-export async function deliverDue(
+export function claimSpread(
+  deliveries: ReadonlyMap<Platform, ChatDelivery>,
+  opts: DeliveryOptions,
+  skip: string[],
+): ClaimSpread {
+  const perDestination: ClaimSpread['perDestination'] = {};
+  for (const [platform, d] of deliveries) {
+    const perSecond = d.pace?.perSecond;
+    perDestination[platform] = perSecond
+      ? {
+          max: Math.max(1, Math.min(opts.batchSize, Math.floor((perSecond * HOLD_MS) / 1000))),
+          spacingMs: 1000 / perSecond,
+        }
+      : { max: Math.min(opts.batchSize, UNPACED_PER_DESTINATION), spacingMs: 0 };
+  }
+  return { perDestination, skip };
+}
+
+/** One statement: a wake that finds nothing due (the usual case for the page lane) costs one query. */
+export function claimDue(
   deps: AppDeps,
   deliveries: ReadonlyMap<Platform, ChatDelivery>,
-  opts: DeliveryOptions = DEFAULT_DELIVERY,
-  lane: OutboxLane = 'normal',
-): Promise<DeliveryRound> {
-  const platforms = [...deliveries.keys()];
-  const t0 = performance.now();
-  // One statement: a wake that finds nothing due (the usual case for the page lane) costs one query.
-  const claimed = await deps.store.withoutTransaction((uow) =>
-    uow.outbox.claimDue(platforms, deps.clock.now(), opts.batchSize, opts.leaseMs, lane),
+  opts: DeliveryOptions,
+  lane: OutboxLane,
+  limit: number,
+  skip: string[],
+): Promise<ClaimedMessage[]> {
+  return deps.store.withoutTransaction((uow) =>
+    uow.outbox.claimDue(
+      [...deliveries.keys()],
+      deps.clock.now(),
+      limit,
+      opts.leaseMs,
+      lane,
+      claimSpread(deliveries, opts, skip),
+    ),
   );
-  if (claimed.length === 0) return { claimed: 0, sent: 0, failed: 0 };
-  const t1 = performance.now();
-  // Pages and replies go out at once; card and page edits first need their views built.
-  const { cards, pages } = editViews(deps, claimed);
-  const requests: DeliveryRequest[] = [];
-  const outcomes = await inParallel(claimed, opts.concurrency ?? DEFAULT_CONCURRENCY, async (m, i) => {
-    const card = m.body.kind === 'ticket_card' ? ((await cards).get(m.body.ticketId) ?? null) : null;
-    const page = m.body.kind === 'page_update' ? ((await pages).get(m.body.pageKey) ?? null) : null;
-    const req: DeliveryRequest = { key: m.key, body: m.body, card, page, uncertain: m.uncertain };
-    requests[i] = req;
-    return attempt(deps, deliveries.get(m.platform)!, req, m);
-  });
-  const t2 = performance.now();
+}
+
+/** A claimed message's attempt, or its return unsent. */
+export type Outcome =
+  | { m: ClaimedMessage; req: DeliveryRequest; outcome: DeliveryOutcome }
+  | { m: ClaimedMessage; released: true };
+
+/**
+ * Records outcomes in one transaction: sent ones in one statement, cards' first refs, failures
+ * with their retry, and messages given back unsent.
+ */
+export async function recordOutcomes(deps: AppDeps, outcomes: Outcome[], opts: DeliveryOptions) {
   const now = deps.clock.now();
   await deps.store.transaction(async (uow) => {
     const sent: Array<{ id: number; result: Record<string, unknown> }> = [];
     const cardRefs: Array<{ id: number; messageRef: string }> = [];
+    const released: ClaimedMessage[] = [];
     const writes: Promise<void>[] = [];
-    for (const [i, m] of claimed.entries()) {
-      const outcome = outcomes[i]!;
-      if (!outcome.ok) {
-        writes.push(recordFailure(uow, deps, m, outcome, opts, now));
-        continue;
+    for (const o of outcomes) {
+      if ('released' in o) released.push(o.m);
+      else if (!o.outcome.ok) writes.push(recordFailure(uow, deps, o.m, o.outcome, opts, now));
+      else {
+        sent.push({ id: o.m.id, result: { ref: o.outcome.ref } });
+        if (o.m.body.kind === 'ticket_card' && o.outcome.ref && !o.req.card?.existingRef)
+          cardRefs.push({ id: o.m.body.ticketId, messageRef: o.outcome.ref });
       }
-      sent.push({ id: m.id, result: { ref: outcome.ref } });
-      if (m.body.kind === 'ticket_card' && outcome.ref && !requests[i]!.card?.existingRef)
-        cardRefs.push({ id: m.body.ticketId, messageRef: outcome.ref });
     }
-    await Promise.all([uow.outbox.markSent(sent, now), uow.tickets.setCardRefs(cardRefs), ...writes]);
+    await Promise.all([
+      uow.outbox.markSent(sent, now),
+      uow.tickets.setCardRefs(cardRefs),
+      uow.outbox.release(released),
+      ...writes,
+    ]);
   });
-  const sent = outcomes.filter((o) => o.ok).length;
-  deps.logger.debug(
-    {
-      lane,
-      claimed: claimed.length,
-      sent,
-      claimMs: Math.round(t1 - t0),
-      deliverMs: Math.round(t2 - t1),
-      recordMs: Math.round(performance.now() - t2),
-    },
-    'outbox round',
-  );
-  return { claimed: claimed.length, sent, failed: claimed.length - sent };
 }
 
 /** When the next message falls due (for the worker's timer). */

@@ -18,7 +18,7 @@ function pageUpdate(dm: PageMessageRecord, ticketId: number): OutboundMessage {
     platform: dm.platform,
     orderingKey: dm.orderingKey,
     priority: 'urgent',
-    body: { kind: 'page_update', pageKey: dm.key, ticketId },
+    body: { kind: 'page_update', pageKey: dm.key, userId: dm.userId, ticketId },
   };
 }
 

@@ -184,12 +184,12 @@ export function pageMessages(pages: PageIntent[], now: number): OutboundMessage[
 export function pageMessageRecords(entries: Array<{ messages: OutboundMessage[] }>): PageMessageRecord[] {
   return entries.flatMap(({ messages }) =>
     messages.flatMap((m) => {
-      if (m.body.kind !== 'direct_message') return [];
-      const ids = m.body.pages?.length ? m.body.pages.map((p) => p.escalationId) : [m.body.escalationId];
+      const b = m.body;
+      if (b.kind !== 'direct_message') return [];
+      const ids = b.pages?.length ? b.pages.map((p) => p.escalationId) : [b.escalationId];
+      const { key, platform, orderingKey } = m;
       return [...new Set(ids)].flatMap((escalationId) =>
-        escalationId === undefined
-          ? []
-          : [{ escalationId, key: m.key, platform: m.platform, orderingKey: m.orderingKey }],
+        escalationId === undefined ? [] : [{ escalationId, key, platform, orderingKey, userId: b.userId }],
       );
     }),
   );

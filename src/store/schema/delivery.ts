@@ -55,6 +55,8 @@ export const pageMessages = pgTable(
     platform: text('platform').notNull(),
     /** The DM's ordering key: an edit queued under it waits for the DM to be delivered. */
     orderingKey: text('ordering_key').notNull(),
+    /** The DM's recipient on `platform`. */
+    userId: text('user_id').notNull(),
   },
   (t) => [primaryKey({ columns: [t.escalationId, t.outboxKey] })],
 );

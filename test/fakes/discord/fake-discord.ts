@@ -112,6 +112,13 @@ export class FakeDiscord {
     return delivered;
   }
 
+  /** Sends `{op:0,s,t,d}` unchecked (`d: null`, a missing author, `t: 42`…), as a misbehaving gateway would. */
+  dispatchRaw(t: unknown, d: unknown): number {
+    const delivered = this.gateway.dispatchRaw(t, d);
+    this.events.push({ t: t as string, d: d as Json, at: Date.now(), delivered });
+    return delivered;
+  }
+
   /** Sends an earlier event again, same payload, new sequence number (Discord's at-least-once delivery). */
   redispatch(match: (e: DispatchedEvent) => boolean): DispatchedEvent {
     const event = this.events.findLast(match);

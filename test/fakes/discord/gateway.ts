@@ -89,6 +89,20 @@ export class FakeGateway extends EventEmitter {
     return count;
   }
 
+  /**
+   * Sends `{op:0,s,t,d}` exactly as given to every live session, whatever `t` and `d` are: a gateway
+   * that does not keep to Discord's shapes. No intent or content filtering (they read `d`).
+   */
+  dispatchRaw(t: unknown, d: unknown): number {
+    let count = 0;
+    for (const session of this.sessions.values()) {
+      if (!session.resumable) continue;
+      this.send(session, t as string, d as Json);
+      count++;
+    }
+    return count;
+  }
+
   /** Sessions that are connected right now. */
   liveSessions(): number {
     return [...this.sessions.values()].filter((s) => s.socket?.readyState === 1).length;

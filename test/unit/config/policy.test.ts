@@ -144,12 +144,12 @@ const cases: Case[] = [
     name: 'a tier misses its P4 target',
     edits: [['      P4: { firstResponse: 1440, update: null, resolution: 10080 }\n', '']],
     // The missing key has no line of its own: the problem points at the enclosing map (its first key).
-    expected: [{ path: 'tiers[0].targets.P4', at: 'P1: { firstResponse: 15,', message: 'expected object' }],
+    expected: [{ path: 'tiers[0].targets.P4', at: 'P1: { firstResponse: 15,', message: 'is required' }],
   },
   {
     name: 'a warning fraction is 1.5',
     edits: [['warnAt: [0.5, 0.8]', 'warnAt: [0.5, 1.5]']],
-    expected: [{ path: 'tiers[1].warnAt[1]', at: '1.5', message: '<1' }],
+    expected: [{ path: 'tiers[1].warnAt[1]', at: '1.5', message: 'must be less than 1' }],
   },
   {
     name: 'the default domain is not defined',
@@ -269,12 +269,12 @@ describe('a policy with several errors', () => {
     const lines = r.problems.map(formatProblem).map((l) => l.slice(file.length));
     // `file:LINE: path: message`, one per error, in document order of zod's walk.
     expect(lines).toEqual([
-      ':5: calendars.office.timezone: an IANA time zone such as Europe/Berlin',
-      ':7: calendars.office.hours.mon[0]: an interval whose start is before its end (split one that crosses midnight)',
-      ':15: tiers[0].targets.P4: Invalid input: expected object, received undefined',
-      ':18: tiers[0].warnAt[1]: Too big: expected number to be <1',
-      ':23: domains[0].patterns[0]: a valid regular expression',
-      ':42: rotations.primary.members: at least one member',
+      ':5: calendars.office.timezone: must be an IANA time zone such as Europe/Berlin',
+      ':7: calendars.office.hours.mon[0]: must start before it ends (split an interval that crosses midnight)',
+      ':15: tiers[0].targets.P4: is required',
+      ':18: tiers[0].warnAt[1]: must be less than 1',
+      ':23: domains[0].patterns[0]: must be a valid regular expression',
+      ':42: rotations.primary.members: must have at least one member',
       ':43: colour: unknown field "colour"',
     ]);
   });
