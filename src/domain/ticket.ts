@@ -17,7 +17,17 @@ export interface TicketCore {
 
 /** Typed timeline events. `at` is epoch ms; stored in ticket_events with `data` = the rest. */
 export type TicketEvent =
-  | { type: 'opened'; tier: string; priority: Priority; domain: string; queue: string; reasons: string[] }
+  | {
+      type: 'opened';
+      tier: string;
+      priority: Priority;
+      domain: string;
+      queue: string;
+      reasons: string[];
+      /** Opened by `/ticket new` (absent: by a message); `onBehalf`: staff opened it for the organization. */
+      via?: 'command';
+      onBehalf?: boolean;
+    }
   | {
       type: 'message_added';
       messageId: number;
@@ -37,7 +47,11 @@ export type TicketEvent =
   | { type: 'escalated'; reason: string; manual: boolean }
   | { type: 'acknowledged'; by: string }
   | { type: 'sla_warning'; clock: string; fraction: number; dueAt: number }
-  | { type: 'sla_breached'; clock: string; dueAt: number }
+  /**
+   * `breachedAt` is when the clock breached: its deadline, or the instant of a change (a priority
+   * change, a reopen) that moved the deadline into the past, which is then later than `dueAt`.
+   */
+  | { type: 'sla_breached'; clock: string; dueAt: number; breachedAt: number }
   | { type: 'sla_met'; clock: string; dueAt: number | null; breachedAt: number | null }
   | { type: 'page_sent'; level: number; levelName: string; attempt: number; recipients: string[] }
   | { type: 'escalation_deferred'; level: number; until: number; reason: string }

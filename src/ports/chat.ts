@@ -8,6 +8,8 @@ export interface CardClock {
   clock: ClockKind;
   state: 'running' | 'paused' | 'met' | 'breached' | 'stopped';
   dueAt: number | null;
+  /** Epoch ms a breached clock breached: its deadline, or a later change that moved the deadline past. */
+  breachedAt?: number;
   text: string;
 }
 

@@ -6,8 +6,18 @@ import type { Platform } from '../domain/policy.js';
  * platform's own (channel id, thread ts / thread id, user id).
  */
 export type OutboundBody =
-  /** A reply in the customer's thread (or a new thread on the message when threadRef is null). */
+  /**
+   * A reply in the customer's thread. `threadRef` null: the ticket's thread is not known yet (a
+   * ticket opened by a command, whose root message is still to be posted); delivery reads it from
+   * the ticket, after the root (same ordering key).
+   */
   | { kind: 'thread_reply'; channelId: string; threadRef: string | null; text: string; ticketId: number }
+  /**
+   * The top-level message in the customer channel under which a ticket opened by a command (no
+   * customer message to reply to) keeps its thread; its platform ref becomes the ticket's thread.
+   * Slack threads under it; Discord starts a thread named `title` on it (a forum: a post).
+   */
+  | { kind: 'ticket_root'; channelId: string; ticketId: number; title: string; text: string }
   /** Post the ticket's card in its queue channel, or edit it in place once posted. Rendered from the ticket at delivery. */
   | { kind: 'ticket_card'; channelId: string; ticketId: number }
   /** A notice in a channel (queue warnings, pages), optionally in the card's thread. */

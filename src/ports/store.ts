@@ -56,6 +56,11 @@ export interface TicketRepository {
   /** Records where tickets' cards were posted, in one statement (not a ticket change: no version bump). */
   setCardRefs(refs: Array<{ id: number; messageRef: string }>): Promise<void>;
   /**
+   * Records the threads of tickets opened by a command, once their root message is posted, in one
+   * statement; a ticket that already has a thread keeps it (not a ticket change: no version bump).
+   */
+  setThreadRefs(refs: Array<{ id: number; threadRef: string }>): Promise<void>;
+  /**
    * Open tickets assigned to each specialist of any of `domains` (people with a skill in one),
    * found in the same query, so it needs no earlier read of who they are. People with none are
    * left out.
@@ -94,6 +99,13 @@ export interface DirectoryRepository {
   /** Several organizations in one query; unknown ids are absent from the map. */
   organizationsByIds(ids: number[]): Promise<Map<number, OrganizationRecord>>;
   organizationByName(name: string): Promise<OrganizationRecord | null>;
+  /**
+   * The organization whose name, compared without case, is `text` or begins it followed by a space
+   * (the longest such name): `org=Northwind Bank exports fail` names "Northwind Bank".
+   */
+  organizationNamedAtStart(text: string): Promise<OrganizationRecord | null>;
+  /** The channels of an organization on a platform, oldest link first. */
+  channelsOf(organizationId: number, platform: Platform): Promise<ChannelLinkRecord[]>;
   /**
    * The links of several channels with their organizations, in one query, by channel id; a channel
    * not linked (or whose organization is gone) is absent from the map.

@@ -100,6 +100,34 @@ export class DrizzleDirectoryRepository implements DirectoryRepository {
     return rows[0] ? organizationFromRow(rows[0]) : null;
   }
 
+  async organizationNamedAtStart(text: string): Promise<OrganizationRecord | null> {
+    // starts_with, not LIKE: an organization's name may hold % or _.
+    const said = sql`lower(${text})`;
+    const rows = await this.db
+      .select()
+      .from(organizations)
+      .where(
+        sql`${said} = lower(${organizations.name}) or starts_with(${said}, lower(${organizations.name}) || ' ')`,
+      )
+      .orderBy(sql`length(${organizations.name}) desc`)
+      .limit(1);
+    return rows[0] ? organizationFromRow(rows[0]) : null;
+  }
+
+  async channelsOf(organizationId: number, platform: Platform): Promise<ChannelLinkRecord[]> {
+    const rows = await this.db
+      .select()
+      .from(channelLinks)
+      .where(and(eq(channelLinks.organizationId, organizationId), eq(channelLinks.platform, platform)))
+      .orderBy(channelLinks.id);
+    return rows.map((r) => ({
+      platform: r.platform as Platform,
+      channelId: r.channelId,
+      organizationId: r.organizationId,
+      tierOverride: r.tierOverride,
+    }));
+  }
+
   async linkedChannels(
     platform: Platform,
     channelIds: string[],

@@ -276,6 +276,15 @@ export class DrizzleTicketRepository implements TicketRepository {
       where tickets.id = v.id`);
   }
 
+  async setThreadRefs(refs: Array<{ id: number; threadRef: string }>): Promise<void> {
+    if (refs.length === 0) return;
+    await this.db.execute(sql`
+      update tickets set origin_thread_ref = v.ref
+      from jsonb_to_recordset(${JSON.stringify(refs.map((r) => ({ id: r.id, ref: r.threadRef })))}::jsonb)
+        as v(id bigint, ref text)
+      where tickets.id = v.id and tickets.origin_thread_ref is null`);
+  }
+
   async openLoad(domains: string[]): Promise<Map<number, number>> {
     const out = new Map<number, number>();
     if (domains.length === 0) return out;

@@ -6,6 +6,7 @@ import { openTicket } from '../../src/app/intake/open-ticket.js';
 import type { ActorRef } from '../../src/app/shared/actors.js';
 import { buildCardViews } from '../../src/app/shared/card-view.js';
 import { resolveTicket } from '../../src/app/tickets/resolve-ticket.js';
+import { setPriority } from '../../src/app/tickets/set-priority.js';
 import { setStatus } from '../../src/app/tickets/set-status.js';
 import * as slaTick from '../../src/jobs/sla-tick.js';
 import type { ChatDelivery, DeliveryRequest } from '../../src/ports/chat.js';
@@ -211,6 +212,22 @@ describe(`SLA tick and escalation (${TEST_DB_KIND})`, () => {
       status: 'acknowledged',
       text: 'acknowledged by Jun Watanabe 15:26 UTC',
     });
+  });
+
+  it('a page sent at a priority change is edited when acknowledged, like a page of the tick', async () => {
+    app.clock.set(T0);
+    const t = await openP1('How do I export invoices as CSV?');
+    expect(t.priority).not.toBe('P1');
+    app.clock.set(T0 + 20 * 60_000); // past a P1's 15-minute first response
+    expect((await setPriority(app.deps, { actor: priya, ticketId: t.id, priority: 'P1' })).ok).toBe(true);
+    const [dm] = await pages();
+    expect(dm?.key).toMatch(/^esc:\d+:l0:a1:dm:jun$/); // paged at the change, not by a tick
+    await deliverAll(recordingPlatform().delivery);
+    expect((await acknowledgeEscalation(app.deps, { actor: jun, ticketId: t.id })).ok).toBe(true);
+    const edits = await app.rows<{ page: string }>(
+      "select payload->>'pageKey' as page from outbox where payload->>'kind' = 'page_update'",
+    );
+    expect(edits).toEqual([{ page: dm!.key }]);
   });
 
   it('a ticket waiting on the customer does not escalate; resolving stops a running chain', async () => {

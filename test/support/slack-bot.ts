@@ -121,6 +121,7 @@ export async function startSlackBot(
         teamId: VENDOR_TEAM,
         channelId,
         responseUrl: fake.responseUrl(id),
+        triggerId: fake.issueTrigger(userId),
       });
       const res = await postSigned(endpoint, body, FORM_CONTENT_TYPE, SIGNING_SECRET);
       return {

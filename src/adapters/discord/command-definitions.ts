@@ -49,6 +49,27 @@ export const TICKET_COMMAND = {
     ]),
     sub('ack', 'Acknowledge a page (stops the escalation)'),
     sub('show', 'Show the ticket'),
+    {
+      type: 1,
+      name: 'new',
+      description: "Open a ticket for this channel's organization (no text: a form)",
+      options: [
+        {
+          type: 3,
+          name: 'text',
+          description: 'What happened (leave out for a form)',
+          required: false,
+          max_length: 4000,
+        },
+        {
+          type: 3,
+          name: 'org',
+          description: 'Staff: the organization, for a request by phone or email',
+          required: false,
+          max_length: 200,
+        },
+      ],
+    },
   ],
 };
 

@@ -2,12 +2,14 @@ import { createHash } from 'node:crypto';
 import { DiscordAPIError, HTTPError, RateLimitError, type REST, Routes } from 'discord.js';
 import type { ChatDelivery, DeliveryFailure, DeliveryOutcome, DeliveryRequest } from '../../ports/chat.js';
 import type { OutboundBody } from '../../ports/outbound.js';
-import { renderCard, renderDirectMessage, renderText } from './render.js';
+import { clip, renderCard, renderDirectMessage, renderText } from './render.js';
 
 /** Discord error codes retrying cannot fix. */
 const PERMANENT = new Set([10003, 10008, 10013, 50001, 50007, 50013, 50035, 160002]);
 const UNKNOWN_CHANNEL = 10003;
 const THREAD_EXISTS = 160004;
+/** Discord's limit on a thread's name. */
+const THREAD_NAME_MAX = 100;
 
 /**
  * The outbox key as a Discord message nonce (25 characters at most). With `enforce_nonce`, Discord
@@ -82,6 +84,8 @@ export class DiscordDelivery implements ChatDelivery {
     switch (b.kind) {
       case 'thread_reply':
         return this.threadReply(req, b);
+      case 'ticket_root':
+        return this.root(req, b);
       case 'channel_message':
         return (await this.post(b.channelId, renderText(b.text, b.mentions), req.key)).id;
       case 'direct_message':
@@ -149,8 +153,40 @@ export class DiscordDelivery implements ChatDelivery {
     } catch (err) {
       if (codeOf(err) !== THREAD_EXISTS) throw err;
     }
+    this.remember(messageId);
+  }
+
+  /** Threads this process created, so their replies skip the existence check (bounded). */
+  private remember(threadId: string): void {
     if (this.threads.size >= MAX_REMEMBERED_THREADS) this.threads.delete(this.threads.values().next().value!);
-    this.threads.add(messageId);
+    this.threads.add(threadId);
+  }
+
+  /**
+   * The message a command's ticket hangs from, with its thread started on it at once (the thread
+   * takes the message's id, which becomes the ticket's thread). In a forum the root is a post.
+   */
+  private async root(
+    req: DeliveryRequest,
+    b: Extract<OutboundBody, { kind: 'ticket_root' }>,
+  ): Promise<string> {
+    const name = clip(b.title, THREAD_NAME_MAX);
+    if (this.channels.isForum(b.channelId)) {
+      const post = (await this.rest.post(Routes.threads(b.channelId), {
+        body: { name, auto_archive_duration: 10080, message: renderText(b.text) },
+      })) as { id: string };
+      return post.id;
+    }
+    const posted = await this.post(b.channelId, renderText(b.text), req.key);
+    try {
+      await this.rest.post(Routes.threads(b.channelId, posted.id), {
+        body: { name, auto_archive_duration: 10080 },
+      });
+    } catch (err) {
+      if (codeOf(err) !== THREAD_EXISTS) throw err;
+    }
+    this.remember(posted.id);
+    return posted.id;
   }
 
   private async dmChannel(userId: string): Promise<string> {

@@ -22,6 +22,7 @@ import type { Logger } from '../../ports/logger.js';
 import type { InFlight } from '../in-flight.js';
 import { commandText } from './command-definitions.js';
 import { clip, parseCustomId, renderRich } from './render.js';
+import { onNewTicketCommand, onTicketFormSubmit, TICKET_FORM_ID } from './ticket-form.js';
 
 export interface DiscordInteractionDeps {
   deps: AppDeps;
@@ -129,10 +130,14 @@ async function onComponent(
 export function registerInteractions(client: Client, c: DiscordInteractionDeps): void {
   client.on('interactionCreate', (i: Interaction) => {
     const work = i.isChatInputCommand()
-      ? onCommand(c, i)
-      : i.isButton() || i.isStringSelectMenu()
-        ? onComponent(c, i)
-        : null;
+      ? i.commandName === 'ticket' && i.options.getSubcommand(false) === 'new'
+        ? onNewTicketCommand(c, i)
+        : onCommand(c, i)
+      : i.isModalSubmit() && i.customId === TICKET_FORM_ID
+        ? onTicketFormSubmit(c, i)
+        : i.isButton() || i.isStringSelectMenu()
+          ? onComponent(c, i)
+          : null;
     if (work) c.inFlight.track(work).catch((err) => c.logger.error({ err }, 'discord interaction failed'));
   });
 }

@@ -60,6 +60,15 @@ export class SandboxDelivery implements ChatDelivery {
           ticketId: b.ticketId,
         });
       }
+      case 'ticket_root':
+        // A room message by the bot; replies to the ticket thread under it (threadId = its id).
+        return this.post(req, {
+          channel: b.channelId,
+          threadId: null,
+          text: b.text,
+          payload: null,
+          ticketId: b.ticketId,
+        });
       case 'channel_message':
         return this.post(req, {
           channel: b.channelId,

@@ -25,7 +25,7 @@ export interface SandboxInboundDeps {
 }
 
 export const COMMANDS_USAGE =
-  'Commands: /ticket <verb> [#id] … (claim, unclaim, assign, priority, waiting, open, resolve, reopen, escalate, note, ack, show), /support link|unlink|whoami, /oncall [override @person DURATION [ROTATION]]';
+  'Commands: /ticket <verb> [#id] … (claim, unclaim, assign, priority, waiting, open, resolve, reopen, escalate, note, ack, show), /ticket new [org=<name>] <text>, /support link|unlink|whoami, /oncall [override @person DURATION [ROTATION]]';
 
 /** What the person typed, as the browser sends it (validated by the API). */
 export interface SandboxPost {
@@ -51,7 +51,16 @@ async function runCommand(c: SandboxInboundDeps, post: SandboxPost): Promise<Com
       post.threadId === null
         ? null
         : await ticketForThread(c.deps, 'sandbox', post.channel, String(post.threadId));
-    return handleTicketCommand(c.deps, { actor, threadTicketId }, rest);
+    // The browser's client id names this send: a retried `/ticket new` opens one ticket.
+    const newTicket = {
+      actor,
+      displayName: post.person.name,
+      workspaceId: null,
+      channelId: post.channel,
+      invocationId: post.clientId,
+      form: false,
+    };
+    return handleTicketCommand(c.deps, { actor, threadTicketId, newTicket }, rest);
   }
   if (name === 'support')
     return handleSupportCommand(c.deps, { actor, platform: 'sandbox', here: post.channel }, rest);

@@ -1,4 +1,5 @@
-import type { App, RespondFn } from '@slack/bolt';
+import type { App, RespondFn, SlashCommand } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import { handleOnCallCommand } from '../../app/commands/oncall-command.js';
 import { handleSupportCommand } from '../../app/commands/support-command.js';
 import {
@@ -10,6 +11,7 @@ import type { AppDeps } from '../../app/deps.js';
 import type { Logger } from '../../ports/logger.js';
 import { exactly } from './actions.js';
 import { renderRich } from './render.js';
+import { openTicketForm, registerTicketForm } from './ticket-form.js';
 
 /** Slack's escaped mentions (`<@U123|name>`, `<#C123|name>`) → the neutral `@U123` / `#C123`. */
 export function normalizeMentions(text: string): string {
@@ -32,15 +34,24 @@ async function reply(respond: RespondFn, r: CommandReply): Promise<void> {
  */
 export function registerCommands(app: App, c: SlackCommandDeps): void {
   // One Bolt listener for the three (see registerActions).
-  const runs = new Map<string, (text: string, user: string, channel: string) => Promise<CommandReply>>();
-  const handle = (
-    name: string,
-    run: (text: string, user: string, channel: string) => Promise<CommandReply>,
-  ) => runs.set(name, run);
-  handle('/ticket', (text, user) =>
+  type Run = (text: string, user: string, channel: string, command: SlashCommand) => Promise<CommandReply>;
+  const runs = new Map<string, Run>();
+  const handle = (name: string, run: Run) => runs.set(name, run);
+  handle('/ticket', (text, user, channel, command) =>
     handleTicketCommand(
       c.deps,
-      { actor: { platform: 'slack', externalId: user }, threadTicketId: null },
+      {
+        actor: { platform: 'slack', externalId: user },
+        threadTicketId: null,
+        newTicket: {
+          actor: { platform: 'slack', externalId: user },
+          displayName: command.user_name,
+          workspaceId: command.team_id ?? null,
+          channelId: channel,
+          invocationId: command.trigger_id,
+          form: true,
+        },
+      },
       text,
     ),
   );
@@ -54,17 +65,29 @@ export function registerCommands(app: App, c: SlackCommandDeps): void {
   handle('/oncall', (text, user) =>
     handleOnCallCommand(c.deps, { platform: 'slack', externalId: user }, text),
   );
-  app.command(exactly([...runs.keys()]), async ({ command, ack, respond }) => {
+  app.command(exactly([...runs.keys()]), async ({ command, ack, respond, client }) => {
     await ack();
     const name = command.command;
     let r: CommandReply;
     try {
-      r = await runs.get(name)!(normalizeMentions(command.text ?? ''), command.user_id, command.channel_id);
+      const text = normalizeMentions(command.text ?? '');
+      r = await runs.get(name)!(text, command.user_id, command.channel_id, command);
     } catch (err) {
       c.logger.error({ err, command: name }, 'slash command failed');
       r = internalErrorReply(err);
     }
+    if (r.form) {
+      const failed = await openTicketForm(
+        client as WebClient,
+        command.trigger_id,
+        command.channel_id,
+        r.form.org,
+      );
+      if (failed) await reply(respond, failed);
+      return;
+    }
     if (r.ok) c.wake();
     await reply(respond, r);
   });
+  registerTicketForm(app, c);
 }

@@ -120,6 +120,9 @@ export class SlackDelivery implements ChatDelivery {
     switch (b.kind) {
       case 'thread_reply':
         return this.post(req, b.channelId, b.threadRef, renderThreadReply(b.text));
+      case 'ticket_root':
+        // A top-level post; its ts is the ticket's thread from now on.
+        return this.post(req, b.channelId, null, renderThreadReply(b.text));
       case 'channel_message':
         return this.post(req, b.channelId, null, renderChannelMessage(b, b.mentions));
       case 'direct_message': {

@@ -1,5 +1,7 @@
 /** `/ticket …` text → a typed command. Platform adapters first turn mentions into `@<platform user id>`. */
 
+import type { OrgRef } from '../intake/open-ticket-by-command.js';
+
 export type TicketVerb =
   | 'claim'
   | 'unclaim'
@@ -12,7 +14,8 @@ export type TicketVerb =
   | 'escalate'
   | 'note'
   | 'ack'
-  | 'show';
+  | 'show'
+  | 'new';
 
 export type ParsedTicketCommand =
   | { verb: 'claim' | 'unclaim' | 'waiting' | 'open' | 'reopen' | 'ack' | 'show'; id: number | null }
@@ -20,7 +23,8 @@ export type ParsedTicketCommand =
   | { verb: 'priority'; id: number | null; priority: string }
   | { verb: 'resolve'; id: number | null; note: string | null }
   | { verb: 'escalate'; id: number | null; reason: string | null }
-  | { verb: 'note'; id: number | null; text: string };
+  | { verb: 'note'; id: number | null; text: string }
+  | { verb: 'new'; org: OrgRef | null; text: string };
 
 export const TICKET_USAGE = [
   'Usage: /ticket <command> [#id] …  (inside a ticket thread the #id may be left out)',
@@ -36,6 +40,8 @@ export const TICKET_USAGE = [
   '  note [#id] <text>        internal note, never shown to the customer',
   '  ack [#id]                acknowledge a page (stops the escalation)',
   '  show [#id]               show the ticket',
+  "  new [org=<name>] <text>  open a ticket for this channel's organization (no text: a form on",
+  '                           Slack and Discord); staff add org= for a request by phone or email',
 ].join('\n');
 
 export type ParseResult = { ok: true; command: ParsedTicketCommand } | { ok: false; message: string };
@@ -53,6 +59,7 @@ const VERBS: readonly TicketVerb[] = [
   'note',
   'ack',
   'show',
+  'new',
 ];
 
 function takeId(words: string[]): { id: number | null; rest: string[] } | { error: string } {
@@ -71,6 +78,8 @@ export function parseTicketCommand(text: string): ParseResult {
   const verb = words[0]?.toLowerCase();
   if (!verb) return fail('Tell me what to do with the ticket.');
   if (!(VERBS as readonly string[]).includes(verb)) return fail(`Unknown command "${words[0]}".`);
+  // The request is free text, line breaks kept: a leading "#12" in it is no ticket number.
+  if (verb === 'new') return parseNew(text.trim().slice(words[0]!.length).trim());
   const taken = takeId(words.slice(1));
   if ('error' in taken) return fail(`${taken.error}.`);
   const { id, rest } = taken;
@@ -96,4 +105,20 @@ export function parseTicketCommand(text: string): ParseResult {
         return fail(`${verb} takes no arguments besides the ticket number (got "${tail}").`);
       return { ok: true, command: { verb: verb as 'claim', id } };
   }
+}
+
+/** `new [org=<name> | org="<name>"] [text]`; the text may be empty (the adapter then shows a form). */
+function parseNew(rest: string): ParseResult {
+  const quoted = /^org="([^"]*)"(?:\s+|$)([\s\S]*)$/i.exec(rest);
+  if (quoted) {
+    const name = quoted[1]!.trim();
+    if (!name) return fail("org= needs the organization's name.");
+    return { ok: true, command: { verb: 'new', org: { exact: name }, text: quoted[2]!.trim() } };
+  }
+  const bare = /^org=(\S[\s\S]*)?$/i.exec(rest);
+  if (bare) {
+    if (!bare[1]) return fail("org= needs the organization's name.");
+    return { ok: true, command: { verb: 'new', org: { leading: bare[1] }, text: '' } };
+  }
+  return { ok: true, command: { verb: 'new', org: null, text: rest } };
 }

@@ -14,12 +14,18 @@ import { setPriority } from '../tickets/set-priority.js';
 import { setStatus } from '../tickets/set-status.js';
 import { showTicket, type TicketView } from '../tickets/show-ticket.js';
 import { unclaimTicket } from '../tickets/unclaim-ticket.js';
+import { type NewTicketContext, runNewTicket } from './new-ticket-command.js';
 import { type ParsedTicketCommand, parseTicketCommand, TICKET_USAGE } from './parse-ticket-command.js';
 
 export interface CommandContext {
   actor: ActorRef;
   /** The ticket whose thread the command was typed in, if any. */
   threadTicketId: number | null;
+  /**
+   * For `new`: where and by whom it was run; `form`: the adapter can show the form
+   * (TICKET_FORM) when no text is given. Absent: `new` is refused.
+   */
+  newTicket?: NewTicketContext & { form: boolean };
 }
 
 /** What to show the person who typed the command (ephemerally). */
@@ -30,6 +36,8 @@ export interface CommandReply {
   ticketId?: number;
   /** The same as `text` with formatting, when it has any: adapters render this one if present. */
   rich?: RichText;
+  /** `new` without text: show the form instead of a reply (`org` prefilled, staff only). */
+  form?: { org: string | null };
 }
 
 const usageError = (message: string): CommandReply => ({ ok: false, text: `${message}\n\n${TICKET_USAGE}` });
@@ -49,7 +57,9 @@ export function describeTicket(v: TicketView, now: number): string {
   return lines.join('\n');
 }
 
-function run(deps: AppDeps, actor: ActorRef, id: number, c: ParsedTicketCommand) {
+type Worked = Exclude<ParsedTicketCommand, { verb: 'new' }>;
+
+function run(deps: AppDeps, actor: ActorRef, id: number, c: Worked) {
   switch (c.verb) {
     case 'claim':
       return claimTicket(deps, { actor, ticketId: id });
@@ -82,7 +92,7 @@ function run(deps: AppDeps, actor: ActorRef, id: number, c: ParsedTicketCommand)
   }
 }
 
-const DONE: Record<ParsedTicketCommand['verb'], string> = {
+const DONE: Record<Worked['verb'], string> = {
   claim: 'is yours',
   unclaim: 'is back in its queue',
   assign: 'is assigned',
@@ -106,6 +116,7 @@ export async function handleTicketCommand(
   const parsed = parseTicketCommand(text);
   if (!parsed.ok) return usageError(parsed.message);
   const c = parsed.command;
+  if (c.verb === 'new') return newTicket(deps, ctx, c);
   const id = c.id ?? ctx.threadTicketId;
   if (id === null)
     return usageError(
@@ -116,6 +127,22 @@ export async function handleTicketCommand(
   if (c.verb === 'show')
     return { ok: true, text: describeTicket(r.value as TicketView, deps.clock.now()), ticketId: id };
   return { ok: true, text: `Ticket #${id} ${DONE[c.verb]}.`, ticketId: id };
+}
+
+/** `new`: opens the ticket, or asks the adapter for the form when no text is given. */
+function newTicket(
+  deps: AppDeps,
+  ctx: CommandContext,
+  c: Extract<ParsedTicketCommand, { verb: 'new' }>,
+): Promise<CommandReply> | CommandReply {
+  const where = ctx.newTicket;
+  if (!where) return usageError('new cannot be used here.');
+  if (!c.text && !(c.org && 'leading' in c.org)) {
+    if (where.form) return { ok: true, text: '', form: { org: c.org ? c.org.exact : null } };
+    return usageError('new needs the request: /ticket new <what happened>.');
+  }
+  const { form: _form, ...context } = where;
+  return runNewTicket(deps, context, { org: c.org, summary: null, text: c.text });
 }
 
 /** Turns an unexpected failure into the same shape (the process never crashes on input). */

@@ -109,6 +109,39 @@ export interface EditViews {
   pages: Promise<Map<string, PageDmView>>;
 }
 
+/**
+ * The thread of a reply queued before its ticket's thread existed (a ticket opened by a command: its
+ * root message went out first, under the same ordering key, and recorded the thread on the ticket).
+ */
+async function pendingThread(deps: AppDeps, ticketId: number): Promise<string | null> {
+  const tickets = await deps.store.withoutTransaction((uow) => uow.tickets.getMany([ticketId]));
+  return tickets.get(ticketId)?.origin.threadRef ?? null;
+}
+
+/**
+ * The request for a claimed message, its card view, page DM or thread filled in; null: it cannot go
+ * yet (its ticket's root message is not posted: retried later, never sent to the channel instead).
+ */
+export async function requestFor(
+  deps: AppDeps,
+  m: ClaimedMessage,
+  views: EditViews,
+): Promise<DeliveryRequest | null> {
+  const req: DeliveryRequest = { key: m.key, body: m.body, card: null, uncertain: m.uncertain };
+  if (m.body.kind === 'ticket_card')
+    return { ...req, card: (await views.cards).get(m.body.ticketId) ?? null };
+  if (m.body.kind === 'page_update') return { ...req, page: (await views.pages).get(m.body.pageKey) ?? null };
+  if (m.body.kind !== 'thread_reply' || m.body.threadRef !== null) return req;
+  const threadRef = await pendingThread(deps, m.body.ticketId);
+  return threadRef === null ? null : { ...req, body: { ...m.body, threadRef } };
+}
+
+/** The outcome of a reply whose ticket's thread is not posted yet: retried with backoff. */
+export const NO_THREAD: DeliveryOutcome = {
+  ok: false,
+  failure: { kind: 'transient', message: "the ticket's thread is not posted yet" },
+};
+
 export async function attempt(
   deps: AppDeps,
   delivery: ChatDelivery,
@@ -195,7 +228,7 @@ export function claimDue(
 
 /** A claimed message's attempt, or its return unsent. */
 export type Outcome =
-  | { m: ClaimedMessage; req: DeliveryRequest; outcome: DeliveryOutcome }
+  | { m: ClaimedMessage; req: DeliveryRequest | null; outcome: DeliveryOutcome }
   | { m: ClaimedMessage; released: true };
 
 /**
@@ -208,20 +241,24 @@ export async function recordOutcomes(deps: AppDeps, outcomes: Outcome[], opts: D
     const sent: Array<{ id: number; result: Record<string, unknown> }> = [];
     const cardRefs: Array<{ id: number; messageRef: string }> = [];
     const released: ClaimedMessage[] = [];
+    const threadRefs: Array<{ id: number; threadRef: string }> = [];
     const writes: Promise<void>[] = [];
     for (const o of outcomes) {
       if ('released' in o) released.push(o.m);
       else if (!o.outcome.ok) writes.push(recordFailure(uow, deps, o.m, o.outcome, opts, now));
       else {
         sent.push({ id: o.m.id, result: { ref: o.outcome.ref } });
-        if (o.m.body.kind === 'ticket_card' && o.outcome.ref && !o.req.card?.existingRef)
+        if (o.m.body.kind === 'ticket_card' && o.outcome.ref && !o.req?.card?.existingRef)
           cardRefs.push({ id: o.m.body.ticketId, messageRef: o.outcome.ref });
+        if (o.m.body.kind === 'ticket_root' && o.outcome.ref)
+          threadRefs.push({ id: o.m.body.ticketId, threadRef: o.outcome.ref });
       }
     }
     await Promise.all([
       uow.outbox.markSent(sent, now),
       uow.tickets.setCardRefs(cardRefs),
       uow.outbox.release(released),
+      uow.tickets.setThreadRefs(threadRefs),
       ...writes,
     ]);
   });

@@ -9,8 +9,10 @@ import {
   type DeliveryOptions,
   type EditViews,
   editViews,
+  NO_THREAD,
   type Outcome,
   recordOutcomes,
+  requestFor,
 } from './deliver-outbox.js';
 
 /**
@@ -192,18 +194,15 @@ export class DeliveryLane {
       this.recorder.add({ m, released: true });
       return;
     }
-    let card: DeliveryRequest['card'] = null;
-    let page: DeliveryRequest['page'] = null;
+    let req: DeliveryRequest | null;
     try {
-      if (m.body.kind === 'ticket_card') card = (await views.cards).get(m.body.ticketId) ?? null;
-      if (m.body.kind === 'page_update') page = (await views.pages).get(m.body.pageKey) ?? null;
+      req = await requestFor(this.deps, m, views);
     } catch (err) {
-      this.deps.logger.error({ err, outbox: m.id }, 'card or page view failed');
+      this.deps.logger.error({ err, outbox: m.id }, 'card view, page view or thread lookup failed');
       this.recorder.add({ m, released: true });
       return;
     }
-    const req: DeliveryRequest = { key: m.key, body: m.body, card, page, uncertain: m.uncertain };
-    const outcome = await attempt(this.deps, this.deliveries.get(m.platform)!, req, m);
+    const outcome = req ? await attempt(this.deps, this.deliveries.get(m.platform)!, req, m) : NO_THREAD;
     this.recorder.add({ m, req, outcome });
   }
 }

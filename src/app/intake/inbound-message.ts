@@ -14,6 +14,15 @@ export interface InboundMessage {
    */
   author: { externalId: string; displayName: string; workspaceId: string | null; external?: boolean };
   text: string;
-  /** 'reaction': someone put 🎫 on the message, so it opens even when staff wrote it. */
-  trigger: 'message' | 'reaction';
+  /**
+   * 'reaction': someone put 🎫 on the message, so it opens even when staff wrote it. 'command':
+   * `/ticket new` (no customer message: `messageId` is the invocation's, `threadRef` null, and the
+   * bot posts the root message the ticket's thread hangs from); it opens whoever ran it.
+   */
+  trigger: 'message' | 'reaction' | 'command';
+  /**
+   * Staff opened it for the channel's organization (a request by phone or email): the author is
+   * who opened it, and the ticket has no requester but the organization.
+   */
+  onBehalf?: boolean;
 }

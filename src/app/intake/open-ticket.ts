@@ -1,24 +1,8 @@
-import type { Platform, Policy } from '../../domain/policy.js';
-import { snapshotPolicy } from '../../domain/policy.js';
-import { chooseQueue } from '../../domain/routing.js';
-import { openClocks } from '../../domain/sla/clocks.js';
-import { evaluateSla } from '../../domain/sla/evaluate.js';
-import { resolveTier } from '../../domain/tier.js';
-import { triage } from '../../domain/triage.js';
-import type {
-  ChannelLinkRecord,
-  NewTicket,
-  OpeningTicket,
-  OrganizationRecord,
-  PersonRecord,
-  TicketRecord,
-  UnitOfWork,
-} from '../../ports/store.js';
+import type { TicketRecord, UnitOfWork } from '../../ports/store.js';
 import { type AppDeps, ok, type Result } from '../deps.js';
 import { isStaff } from '../shared/actors.js';
-import { threadReply } from '../shared/outbound.js';
-import { cardMessage } from '../shared/ticket-change.js';
-import { openedReply, subjectOf } from '../shared/wording.js';
+import { commandRootText } from '../shared/wording.js';
+import { type Accepted, buildTicket, draftTicket, opening, tierFor } from './draft-ticket.js';
 import { GroupCommit } from './group-commit.js';
 import type { InboundMessage } from './inbound-message.js';
 import { batchFacts, existingByOrigin, keyOf, policyDomains, rankFor } from './intake-facts.js';
@@ -31,140 +15,6 @@ export type OpenTicketOutcome =
   | { status: 'ignored'; reason: 'channel_not_linked' | 'staff_message' };
 
 /**
- * The tier under the policy in force now: a channel override wins, then the organization's
- * override, then its criteria. An override naming a tier the policy no longer has is ignored
- * (the ticket must still open), and the reason says so.
- */
-function tierFor(
-  policy: Policy,
-  org: OrganizationRecord,
-  channelOverride: string | null,
-): { tier: string; reason: string } {
-  const known = (t: string | null) => t !== null && policy.tiers.some((x) => x.name === t);
-  if (channelOverride && known(channelOverride)) return { tier: channelOverride, reason: 'channel override' };
-  const facts = { ...org, tierOverride: known(org.tierOverride) ? org.tierOverride : null };
-  const r = resolveTier(policy, facts);
-  return facts.tierOverride === org.tierOverride
-    ? r
-    : { ...r, reason: `${r.reason}; override "${org.tierOverride}" is not in the policy` };
-}
-
-function buildTicket(
-  policy: Policy,
-  msg: InboundMessage,
-  org: OrganizationRecord,
-  requester: PersonRecord,
-  tier: string,
-  at: number,
-) {
-  const tierPolicy = policy.tiers.find((t) => t.name === tier) ?? policy.tiers[policy.tiers.length - 1]!;
-  const triaged = triage(policy, { text: msg.text, criticalSystems: org.criticalSystems, tier: tierPolicy });
-  const snapshot = snapshotPolicy(policy, tierPolicy.name);
-  const sla = openClocks(snapshot, triaged.priority, at);
-  return { triaged, snapshot, sla, tier: tierPolicy.name, requester };
-}
-
-interface Accepted {
-  index: number;
-  msg: InboundMessage;
-  link: ChannelLinkRecord;
-  org: OrganizationRecord;
-}
-
-/** The ticket a message opens, as triage, routing and the SLA promise decide it. */
-function draftTicket(
-  policy: Policy,
-  a: Accepted,
-  tierReason: string,
-  b: ReturnType<typeof buildTicket>,
-  candidates: TicketRecord['candidates'],
-  at: number,
-): NewTicket {
-  const queue = chooseQueue(policy, {
-    tier: b.tier,
-    domain: b.triaged.domain,
-    priority: b.triaged.priority,
-  });
-  const cardPlatform = queue.queue.channels[a.msg.platform]
-    ? a.msg.platform
-    : (Object.keys(queue.queue.channels)[0] as Platform | undefined);
-  const due = evaluateSla(b.snapshot, b.sla, at);
-  return {
-    organizationId: a.org.id,
-    requesterId: b.requester.id,
-    assigneeId: null,
-    tier: b.tier,
-    priority: b.triaged.priority,
-    domain: b.triaged.domain,
-    status: 'new',
-    queue: queue.queue.name,
-    subject: subjectOf(a.msg.text),
-    description: a.msg.text,
-    origin: {
-      platform: a.msg.platform,
-      channelId: a.msg.channelId,
-      messageId: a.msg.messageId,
-      threadRef: a.msg.threadRef,
-    },
-    card: cardPlatform
-      ? { platform: cardPlatform, channelId: queue.queue.channels[cardPlatform]!, messageRef: null }
-      : null,
-    triageReasons: [`tier ${b.tier}: ${tierReason}`, ...b.triaged.reasons],
-    routeReasons: queue.reasons,
-    candidates,
-    policySnapshot: b.snapshot,
-    sla: b.sla,
-    slaNextCheckAt: due.actions.length > 0 ? at : due.nextCheckAt,
-    acknowledgedAt: null,
-    firstResponseAt: null,
-    resolvedAt: null,
-    closedAt: null,
-    autoCloseAt: null,
-    publicReplyCount: 0,
-    reopenCount: 0,
-    createdAt: at,
-    updatedAt: at,
-  };
-}
-
-/** A new ticket under its reserved number, with its customer message, first events, reply and card. */
-function opening(
-  draft: NewTicket,
-  ids: { ticketId: number; messageId: number },
-  requesterId: number,
-  at: number,
-): OpeningTicket {
-  const ticket: TicketRecord = { ...draft, id: ids.ticketId, version: 1 };
-  return {
-    ticket,
-    message: {
-      id: ids.messageId,
-      ticketId: ticket.id,
-      platform: ticket.origin.platform,
-      externalId: ticket.origin.messageId,
-      authorId: requesterId,
-      authorKind: 'customer',
-      visibility: 'public',
-      text: ticket.description,
-      createdAt: at,
-    },
-    actorId: requesterId,
-    events: [
-      {
-        type: 'opened',
-        tier: ticket.tier,
-        priority: ticket.priority,
-        domain: ticket.domain,
-        queue: ticket.queue,
-        reasons: [...ticket.triageReasons, ...ticket.routeReasons],
-      },
-      { type: 'message_added', messageId: ids.messageId, authorKind: 'customer', visibility: 'public' },
-    ],
-    outbox: [threadReply(ticket, 'opened', openedReply(ticket, at)), ...cardMessage(ticket)],
-  };
-}
-
-/**
  * Messages of a batch that open a ticket unless they are already tickets or their channel is not
  * linked: a 🎫 reaction, or an author the platform says is outside the team (a Slack Connect
  * customer). Their numbers can be reserved before anything is read.
@@ -172,7 +22,7 @@ function opening(
 function surelyCustomers(msgs: InboundMessage[]): number {
   return new Set(
     msgs
-      .filter((m) => m.trigger === 'reaction' || m.author.external === true)
+      .filter((m) => m.trigger !== 'message' || m.author.external === true)
       .map((m) => keyOf(m.platform, m.messageId)),
   ).size;
 }
@@ -249,11 +99,16 @@ async function openBatch(
     const tier = tierFor(deps.policy, a.org, a.link.tierOverride);
     const b = buildTicket(deps.policy, a.msg, a.org, facts.person(a.msg)!, tier.tier, at);
     const candidatesFor = rankFor(facts.byDomain.get(b.triaged.domain) ?? [], load, b.tier, b.triaged.domain);
+    const root =
+      a.msg.trigger === 'command'
+        ? (t: TicketRecord) => commandRootText(t, b.requester.displayName, a.msg.onBehalf ? a.org.name : null)
+        : null;
     return opening(
       draftTicket(deps.policy, a, tier.reason, b, candidatesFor, at),
       ids[i]!,
       b.requester.id,
       at,
+      root,
     );
   });
   const inserted = new Map(

@@ -9,6 +9,7 @@ import type {
   TicketRecord,
   UnitOfWork,
 } from '../../ports/store.js';
+import { threadOf } from './outbound.js';
 import { acknowledgedLine } from './wording.js';
 
 const LABEL: Record<ClockKind, string> = {
@@ -27,6 +28,11 @@ export function humanDuration(ms: number): string {
   return h % 24 ? `${d} d ${h % 24} h` : `${d} d`;
 }
 
+/** "just now" under a minute (a breach paged the moment it happened), else "8 min ago". */
+function ago(ms: number): string {
+  return ms < 60_000 ? 'just now' : `${humanDuration(ms)} ago`;
+}
+
 /** One clock as words, relative to `now`: "first response in 12 min", "resolution breached 8 min ago". */
 export function clockLine(t: TicketRecord, kind: ClockKind, now: number): CardClock | null {
   const c = t.sla.clocks[kind];
@@ -40,13 +46,18 @@ export function clockLine(t: TicketRecord, kind: ClockKind, now: number): CardCl
     return { clock: kind, state: 'stopped', dueAt: null, text: `${label} no longer applies` };
   if (c.dueAt === null)
     return { clock: kind, state: 'paused', dueAt: null, text: `${label} paused (waiting on customer)` };
-  if (c.breachedAt !== null || c.dueAt <= now)
+  if (c.breachedAt !== null || c.dueAt <= now) {
+    // Counted from the breach, not the deadline: a priority change that moved the deadline into the
+    // past breached the clock at the change (SLA.md), and saying "7 min ago" would backdate it.
+    const breachedAt = c.breachedAt ?? c.dueAt;
     return {
       clock: kind,
       state: 'breached',
       dueAt: c.dueAt,
-      text: `${label} breached ${humanDuration(now - c.dueAt)} ago`,
+      breachedAt,
+      text: `${label} breached ${ago(now - breachedAt)}`,
     };
+  }
   return {
     clock: kind,
     state: 'running',
@@ -145,7 +156,8 @@ function cardView(t: TicketRecord, facts: CardFacts, now: number): TicketCardVie
     domain: t.domain,
     status: t.status,
     queueLabel: t.queue,
-    requesterName: requester?.displayName ?? 'unknown',
+    // No requester: staff opened it for the organization (a request by phone or email).
+    requesterName: requester?.displayName ?? org?.name ?? 'unknown',
     assignee: assignee
       ? {
           name: assignee.displayName,
@@ -156,7 +168,7 @@ function cardView(t: TicketRecord, facts: CardFacts, now: number): TicketCardVie
     customerThread: {
       platform: t.origin.platform,
       channelId: t.origin.channelId,
-      threadRef: t.origin.threadRef ?? t.origin.messageId,
+      threadRef: threadOf(t.origin),
     },
     clocks,
     slaSummary: summary(clocks, t.status),

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { startEscalation } from '../../domain/escalation/evaluate.js';
 import type { ClockKind, SlaAction } from '../../domain/sla/types.js';
-import { isActive, type TicketEvent } from '../../domain/ticket.js';
+import { isActive } from '../../domain/ticket.js';
 import type { OutboundMessage } from '../../ports/outbound.js';
-import type { TicketRecord, UnitOfWork } from '../../ports/store.js';
+import type { TicketRecord } from '../../ports/store.js';
 import { humanDuration } from './card-view.js';
 import { chunks, groupBy } from './grouping.js';
 import { threadReply } from './outbound.js';
@@ -56,16 +55,28 @@ function messagesFor(t: TicketRecord, a: SlaAction, now: number): OutboundMessag
     );
   }
   if (a.type !== 'breach') return [];
-  const out = queueNotice(t, `sla:${a.clock}:breach:${a.dueAt}`, `🚨 ${headline(t)}: ${label} breached.`);
+  const zone = t.policySnapshot.calendar.timezone;
+  // A change (priority, reopen) that moved the deadline into the past breached the clock at the
+  // change: say so, and never word it as if it had run out unnoticed at its earlier deadline.
+  const byChange = a.at > a.dueAt;
+  const why = byChange ? `: its new deadline, ${formatInstant(a.dueAt, zone, now)}, had already passed` : '';
+  const out = queueNotice(
+    t,
+    `sla:${a.clock}:breach:${a.dueAt}`,
+    `🚨 ${headline(t)}: ${label} breached${why}.`,
+  );
   if (a.clock === 'next_update')
-    out.push(
-      threadReply(
-        t,
-        `update-missed:${a.dueAt}`,
-        `We owe you an update on ticket #${t.id} (it was due ${formatInstant(a.dueAt, t.policySnapshot.calendar.timezone, now)}). The team has been alerted.`,
-      ),
-    );
+    out.push(threadReply(t, `update-missed:${a.dueAt}`, updateMissed(t, a, now)));
   return out;
+}
+
+/** The customer's note when a promised update is missed (or, after a priority change, due already). */
+function updateMissed(t: TicketRecord, a: Extract<SlaAction, { type: 'breach' }>, now: number): string {
+  const cadence = t.sla.clocks.next_update?.targetMs;
+  if (a.at > a.dueAt && cadence !== undefined)
+    return `Ticket #${t.id} is now ${t.priority}, which promises an update every ${humanDuration(cadence)}: one is due now, and the team has been alerted.`;
+  const due = formatInstant(a.dueAt, t.policySnapshot.calendar.timezone, now);
+  return `We owe you an update on ticket #${t.id} (it was due ${due}). The team has been alerted.`;
 }
 
 /** A breach that starts the ticket's escalation chain (one of the chain's triggering clocks). */
@@ -102,26 +113,15 @@ export function slaNotices(
   return { messages, triggers };
 }
 
+/** Keys of the queue notices "… breached" (see messagesFor). */
+const BREACH_NOTICE = /^ticket:\d+:sla:[a-z_]+:breach:/;
+
 /**
- * What SLA actions lead to when an input (a priority change, a status change) finds them: the
- * notices above, and the start of the ticket's escalation chain when a triggering clock breaches
- * (its first page goes out with the next escalation tick, woken at once). Runs inside the caller's
- * transaction. The SLA tick does the same for a whole batch at once (run-sla-tick).
+ * A ticket's SLA notices once a page went out for it with a mention in its queue: that mention
+ * says the clock breached, so the separate breach notice would repeat it.
  */
-export async function slaConsequences(
-  uow: UnitOfWork,
-  t: TicketRecord,
-  actions: SlaAction[],
-  now: number,
-): Promise<{ events: TicketEvent[]; messages: OutboundMessage[] }> {
-  const { messages, triggers } = slaNotices(t, actions, now);
-  const events: TicketEvent[] = [];
-  for (const trigger of triggers) {
-    const esc = await uow.escalations.start(t.id, startEscalation(trigger.clock, now), now);
-    if (!esc) continue;
-    events.push({ type: 'escalated', reason: trigger.reason, manual: false });
-  }
-  return { events, messages };
+export function withoutBreachNotices(messages: OutboundMessage[]): OutboundMessage[] {
+  return messages.filter((m) => !BREACH_NOTICE.test(m.key));
 }
 
 /** Keys of the SLA notices a ticket's queue hears (warnings and breaches): `ticket:12:sla:…`. */

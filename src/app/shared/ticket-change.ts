@@ -4,7 +4,7 @@ import type { SlaAction, SlaInput, SlaState } from '../../domain/sla/types.js';
 import type { TicketCore, TicketEvent } from '../../domain/ticket.js';
 import type { OutboundMessage } from '../../ports/outbound.js';
 import type { TicketRecord, UnitOfWork } from '../../ports/store.js';
-import { slaConsequences } from './sla-consequences.js';
+import { slaConsequences } from './sla-change-consequences.js';
 
 /** One change to a ticket, decided by the domain; `commitChange` persists all of it in the caller's transaction. */
 export interface TicketChange {
@@ -27,7 +27,7 @@ export function slaEvents(actions: SlaAction[]): TicketEvent[] {
       a.type === 'met'
         ? { type: 'sla_met', clock: a.clock, dueAt: a.dueAt, breachedAt: a.breachedAt }
         : a.type === 'breach'
-          ? { type: 'sla_breached', clock: a.clock, dueAt: a.dueAt }
+          ? { type: 'sla_breached', clock: a.clock, dueAt: a.dueAt, breachedAt: a.at }
           : { type: 'sla_warning', clock: a.clock, fraction: a.fraction, dueAt: a.dueAt },
   );
 }

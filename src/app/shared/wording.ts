@@ -83,3 +83,22 @@ export function subjectOf(text: string): string {
   const first = text.trim().split('\n')[0] ?? '';
   return first.length > 120 ? `${first.slice(0, 117)}…` : first || '(no text)';
 }
+
+/** How much of a request a root message quotes: Discord's 2,000 characters hold it with the rest. */
+const ROOT_REQUEST_MAX = 1500;
+
+/**
+ * The root message of a ticket opened by `/ticket new` (no customer message holds the request):
+ * the ticket, who opened it, and the request below its first line (the subject).
+ */
+export function commandRootText(t: TicketRecord, opener: string, forOrganization: string | null): string {
+  const who = forOrganization
+    ? `Opened for ${forOrganization} by ${opener} (a request by phone or email).`
+    : `Opened by ${opener} with /ticket new.`;
+  const firstLine = t.description.trim().split('\n')[0] ?? '';
+  const rest = t.description.trim().slice(firstLine.length).trim();
+  const chars = [...rest];
+  const request =
+    chars.length > ROOT_REQUEST_MAX ? `${chars.slice(0, ROOT_REQUEST_MAX - 1).join('')}…` : rest;
+  return [`🎫 Ticket #${t.id}: ${t.subject}`, who, ...(request ? ['', request] : [])].join('\n');
+}

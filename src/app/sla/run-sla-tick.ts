@@ -3,12 +3,9 @@ import type { UnitOfWork } from '../../ports/store.js';
 import type { AppDeps } from '../deps.js';
 import type { RecipientBooks } from '../escalation/escalation-recipients.js';
 import { pageEntries, pageMessageRecords } from '../escalation/page-messages.js';
-import { startEscalations } from '../escalation/run-escalation-tick.js';
-import { shareQueueNotices, slaNotices } from '../shared/sla-consequences.js';
+import { pagesTellQueue, startEscalations } from '../escalation/start-escalations.js';
+import { shareQueueNotices, slaNotices, withoutBreachNotices } from '../shared/sla-consequences.js';
 import { cardMessage, slaEvents } from '../shared/ticket-change.js';
-
-/** Outbox keys of the queue notices "… breached" (see sla-consequences). */
-const BREACH_NOTICE = /^ticket:\d+:sla:[a-z_]+:breach:/;
 
 /**
  * One batch of the SLA tick: the tickets whose next check is due, locked with SKIP LOCKED so
@@ -51,10 +48,8 @@ export async function runSlaTick(
     const writes = saved.map((t, i) => {
       const actions = evaluations[i]!.actions;
       const step = steps.get(t.id);
-      // The page's mention in the queue says the clock breached: the separate breach notice would repeat it.
-      const queueHeard = t.card !== null && (step?.pages ?? []).some((p) => p.action.notifyQueue);
-      const told = queueHeard
-        ? notices[i]!.messages.filter((m) => !BREACH_NOTICE.test(m.key))
+      const told = pagesTellQueue(t, step)
+        ? withoutBreachNotices(notices[i]!.messages)
         : notices[i]!.messages;
       return {
         ticketId: t.id,

@@ -58,6 +58,11 @@ export type SlaInput =
   | { type: 'closed'; at: number }
   | { type: 'priority_changed'; at: number; priority: Priority };
 
+/**
+ * What the clocks decided; `at` (epoch ms) is when it happened. For a breach `at` is the breach
+ * instant: the deadline `dueAt` when the clock ran out, or the instant of the change (priority change,
+ * reopen) that moved its deadline into the past, never earlier; `at > dueAt` tells the two apart.
+ */
 export type SlaAction =
   | { type: 'warning'; clock: ClockKind; fraction: number; dueAt: number; at: number }
   | { type: 'breach'; clock: ClockKind; dueAt: number; at: number }

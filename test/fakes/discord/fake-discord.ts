@@ -15,6 +15,7 @@ import {
 } from './events.js';
 import { FakeGateway } from './gateway.js';
 import { readyPayload } from './guild-payloads.js';
+import { submittedComponents } from './modals.js';
 import { type FakeGuild, type FakeUser, iso, type Json } from './payloads.js';
 import { type RecordedRequest, RestRouter, RestServer } from './rest.js';
 import { channelRoutes, type FakeContext } from './routes-channels.js';
@@ -200,6 +201,29 @@ export class FakeDiscord {
     });
     this.dispatch('INTERACTION_CREATE', payload);
     return { id, token, payload };
+  }
+
+  /**
+   * The person shown the modal (the type 9 answer to interaction `token`) submits it, having typed
+   * `values` (by custom_id): INTERACTION_CREATE type 5 in the modal's own layout. Throws where
+   * Discord's client would not submit (see submittedComponents).
+   */
+  modalSubmit(spec: { token: string; values: Record<string, string> }): {
+    id: string;
+    token: string;
+    payload: Json;
+  } {
+    const shown = this.callbackLog.find((c) => c.token === spec.token && c.type === 9);
+    const origin = this.state.interactions.get(spec.token);
+    if (!shown?.data || !origin)
+      throw new Error('FakeDiscord.modalSubmit: no modal was shown for that interaction');
+    return this.interactionCreate({
+      kind: 'modal',
+      channelId: origin.channelId,
+      user: this.state.user(origin.userId),
+      customId: String(shown.data.custom_id),
+      components: submittedComponents(shown.data, spec.values),
+    });
   }
 
   /** Closes the socket(s) with 4000 so discord.js RESUMEs; resolves once it has resumed (or re-identified). */

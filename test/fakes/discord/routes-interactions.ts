@@ -1,4 +1,5 @@
 import { gatewayMessage } from './events.js';
+import { modalProblem } from './modals.js';
 import { iso, type Json, messagePayload, userPayload } from './payloads.js';
 import { json, notFound, type RestRouter, type RouteContext, type RouteResult } from './rest.js';
 import {
@@ -68,6 +69,8 @@ export function interactionRoutes(
     if (callbacks.some((c) => c.token === token)) {
       return json(400, { code: 40060, message: 'Interaction has already been acknowledged.' });
     }
+    const badModal = type === 9 ? modalProblem(data) : null;
+    if (badModal) return json(400, { code: 50035, message: 'Invalid Form Body', errors: badModal });
     callbacks.push({ interactionId: id, token, type, data, at: Date.now() });
     let message: Json | undefined;
     let after: (() => void) | undefined;

@@ -7,6 +7,7 @@ import { FaultPlan, faultAnswer, RESPONSE_URL } from './faults.js';
 import { bearerToken, parseArgs, parseJsonBody, readBody, send, sendJson } from './http.js';
 import { chatRoutes } from './routes-chat.js';
 import { readRoutes } from './routes-read.js';
+import { viewSubmission } from './slack-payloads.js';
 import { FakeSocketMode } from './socket-mode.js';
 import { SlackState } from './state.js';
 import {
@@ -20,6 +21,7 @@ import {
   type SlackResponseRecord,
   type StoredMessage,
 } from './types.js';
+import { filledValues, Triggers, viewRoutes } from './views.js';
 import { Waiters } from './waiters.js';
 
 export type { FakeChannel, FakeUser, NewMessage, SlackCall, SlackFault, SlackResponseRecord, StoredMessage };
@@ -50,6 +52,8 @@ export class FakeSlack {
   private readonly state: SlackState;
   private readonly faults = new FaultPlan();
   private readonly waiters = new Waiters();
+  private readonly triggers = new Triggers();
+  private readonly viewMethods: ReturnType<typeof viewRoutes>;
   private readonly server: Server;
   private readonly now: () => number;
   private address = '';
@@ -67,6 +71,7 @@ export class FakeSlack {
     }
     this.now = now ?? Date.now;
     this.state = new SlackState(this.identity, this.now);
+    this.viewMethods = viewRoutes(this.triggers, this.now);
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => send(res, 500, {}, String(err)));
     });
@@ -175,7 +180,41 @@ export class FakeSlack {
     this.responses.length = 0;
     this.faults.clear();
     this.stopHanging();
-    if (!opts.keepState) this.state.clear();
+    if (!opts.keepState) {
+      this.state.clear();
+      this.triggers.clear();
+    }
+  }
+
+  // ---- modals ----
+
+  /**
+   * A trigger id for a payload the test sends as `userId` (a slash command, a button): good for
+   * one `views.open` within 3 s, as Slack's.
+   */
+  issueTrigger(userId: string): string {
+    return this.triggers.issue(userId, this.now());
+  }
+
+  /** Modals opened (and updated), oldest first, as views.open answered them. */
+  views(): Array<Record<string, unknown>> {
+    return [...this.state.views.values()].map(({ __user: _user, ...v }) => v);
+  }
+
+  /**
+   * The `view_submission` body (form-encoded, to sign and POST to the app) of the person the view
+   * was opened for, having typed `values` (by action id) into its text inputs. Throws where Slack's
+   * client would not submit (a required field empty, text over `max_length`).
+   */
+  viewSubmission(viewId: string, values: Record<string, string>): string {
+    const view = this.state.views.get(viewId);
+    if (!view) throw new Error(`FakeSlack: no view ${viewId}`);
+    const { __user: user, ...shown } = view;
+    if (typeof user !== 'string')
+      throw new Error(`FakeSlack: view ${viewId} was opened with a trigger it did not issue`);
+    const filled = { ...shown, state: { values: filledValues(shown, values) } };
+    const team = this.state.users.get(user)?.teamId ?? this.identity.teamId;
+    return viewSubmission({ userId: user, teamId: team, view: filled });
   }
 
   // ---- queries ----
@@ -288,7 +327,7 @@ export class FakeSlack {
         ? { ok: true, url: `${this.address.replace(/^http/, 'ws')}/socket?ticket=${this.calls.length}` }
         : fail('not_allowed_token_type');
     if (!/^xox[bp]-/.test(token)) return fail('invalid_auth');
-    const route = ROUTES[method];
+    const route = ROUTES[method] ?? this.viewMethods[method];
     return route ? route(args, this.state) : fail('unknown_method');
   }
 

@@ -119,35 +119,6 @@ const history: MethodHandler = (args, state) => {
   };
 };
 
-function storeView(state: SlackState, id: string, view: Record<string, unknown>): Record<string, unknown> {
-  const stored = {
-    ...view,
-    id,
-    team_id: state.identity.teamId,
-    state: { values: {} },
-    hash: `${Date.now()}.${id}`,
-    app_id: state.identity.appId,
-    bot_id: state.identity.botId,
-  };
-  state.views.set(id, stored);
-  return stored;
-}
-
-const viewsOpen: MethodHandler = (args, state) => {
-  if (!str(args, 'trigger_id')) return fail('invalid_arguments');
-  const view = args.view;
-  if (typeof view !== 'object' || view === null || Array.isArray(view)) return fail('invalid_arguments');
-  return { ok: true, view: storeView(state, state.nextViewId(), view as Record<string, unknown>) };
-};
-
-const viewsUpdate: MethodHandler = (args, state) => {
-  const id = str(args, 'view_id') ?? '';
-  const view = args.view;
-  if (!state.views.has(id)) return fail('not_found');
-  if (typeof view !== 'object' || view === null || Array.isArray(view)) return fail('invalid_arguments');
-  return { ok: true, view: storeView(state, id, view as Record<string, unknown>) };
-};
-
 export const readRoutes: Record<string, MethodHandler> = {
   'auth.test': authTest,
   'users.info': usersInfo,
@@ -155,6 +126,4 @@ export const readRoutes: Record<string, MethodHandler> = {
   'conversations.open': conversationsOpen,
   'conversations.replies': replies,
   'conversations.history': history,
-  'views.open': viewsOpen,
-  'views.update': viewsUpdate,
 };

@@ -191,3 +191,31 @@ export function blockActions(o: BlockActionsOpts): string {
   };
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
+
+export interface ViewSubmissionOpts {
+  userId: string;
+  teamId: string;
+  /** The view as stored by the fake, `state.values` filled in (see FakeSlack.viewSubmission). */
+  view: Json;
+  userName?: string;
+  teamDomain?: string;
+  apiAppId?: string;
+}
+
+/** Form-encoded `payload=<json>` of a `view_submission`: a person submitted a modal. */
+export function viewSubmission(o: ViewSubmissionOpts): string {
+  const userName = o.userName ?? o.userId.toLowerCase();
+  const payload = {
+    type: 'view_submission',
+    team: { id: o.teamId, domain: o.teamDomain ?? SLACK_DEFAULTS.teamDomain },
+    user: { id: o.userId, username: userName, name: userName, team_id: o.teamId },
+    api_app_id: o.apiAppId ?? SLACK_DEFAULTS.appId,
+    token: VERIFICATION_TOKEN,
+    trigger_id: freshTriggerId(),
+    view: o.view,
+    response_urls: [],
+    is_enterprise_install: false,
+    enterprise: null,
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}

@@ -65,6 +65,19 @@ const warningCaseArb = calendarCaseArb.chain((c) =>
   }),
 );
 
+// The case: a ticket answered at once (first response met, cadence running), then its
+// priority changed after a while; whatever the calendar, targets and gaps.
+const changeCaseArb = calendarCaseArb.chain((c) =>
+  fc.record({
+    case: fc.constant(c),
+    targets: targetsArb(c),
+    from: priorityArb,
+    to: priorityArb,
+    replyAfter: fc.option(fc.integer({ min: 0, max: 600 }), { freq: 3 }),
+    changeAfter: fc.integer({ min: 0, max: 2000 }),
+  }),
+);
+
 describe('clocks against the reference model and the oracle', () => {
   it('a sequence of ticket facts yields the oracle deadlines, pauses, met/stopped and breach instants', () => {
     fc.assert(
@@ -73,12 +86,19 @@ describe('clocks against the reference model and the oracle', () => {
         const model = new ClockModel(snap, new OracleCalendar(cal), priority, start);
         let state: SlaState = openClocks(snap, priority, start);
         let now = start;
+        const actions: SlaAction[] = [];
         for (const [gap, fact] of steps) {
           now += gap * MIN;
           const input = fact(now);
-          state = applySlaInput(snap, state, input).state;
+          const step = applySlaInput(snap, state, input);
+          state = step.state;
+          actions.push(...step.actions);
           model.apply(input);
         }
+        // Breaches are announced at the instant the model records: a deadline passed between two
+        // facts at the deadline, one moved into the past by a priority change (or a reopen) at it.
+        const breaches = actions.flatMap((a) => (a.type === 'breach' ? [{ clock: a.clock, at: a.at }] : []));
+        expect(breaches.sort(byAt)).toEqual([...model.breaches].sort(byAt));
         expect(state.status).toBe(model.status);
         expect(state.priority).toBe(model.priority);
         for (const kind of CLOCK_KINDS) {
@@ -91,6 +111,52 @@ describe('clocks against the reference model and the oracle', () => {
         expect(evaluateSla(snap, settled.state, now).actions).toEqual([]);
       }),
       { numRuns: 2500 },
+    );
+  }, 60_000);
+
+  it('a priority change that moves a deadline into the past breaches the clock at the change, never earlier', () => {
+    fc.assert(
+      fc.property(changeCaseArb, ({ case: { cal, start }, targets, from, to, replyAfter, changeAfter }) => {
+        const snap = snapshot(cal, targets);
+        const oracle = new OracleCalendar(cal);
+        let state = openClocks(snap, from, start);
+        const reply = replyAfter === null ? null : start + replyAfter * MIN;
+        if (reply !== null)
+          state = applySlaInput(snap, state, { type: 'agent_public_reply', at: reply }).state;
+        const change = (reply ?? start) + changeAfter * MIN;
+        const before = evaluateSla(snap, state, change);
+        const step = applySlaInput(snap, state, { type: 'priority_changed', at: change, priority: to });
+        for (const kind of CLOCK_KINDS) {
+          const old = before.state.clocks[kind];
+          const clock = step.state.clocks[kind];
+          const target = clock?.targetMs;
+          if (!old || !clock || old.metAt !== null || clock.stoppedAt !== null || target === undefined)
+            continue;
+          const due = oracleDeadline(oracle, clock.startedAt, target)!;
+          const breaches = step.actions.filter((a) => a.type === 'breach' && a.clock === kind);
+          if (old.breachedAt !== null) {
+            // Breached under the old target before the change: that breach stands, at its deadline.
+            expect(clock.breachedAt).toBe(old.breachedAt);
+            expect(breaches.every((a) => a.at === old.breachedAt)).toBe(true);
+          } else if (due <= change) {
+            expect(breaches).toEqual([{ type: 'breach', clock: kind, dueAt: due, at: change }]);
+            expect(clock).toMatchObject({ dueAt: due, breachedAt: change });
+          } else {
+            expect(breaches).toEqual([]);
+            expect(evaluateSla(snap, step.state, due).actions).toContainEqual({
+              type: 'breach',
+              clock: kind,
+              dueAt: due,
+              at: due,
+            });
+          }
+          // Nothing found later re-announces the clock or moves its breach earlier.
+          const later = evaluateSla(snap, step.state, Math.max(due, change) + 60 * MIN);
+          const again = later.actions.filter((a) => a.type === 'breach' && a.clock === kind);
+          if (clock.breachedAt !== null) expect(again).toEqual([]);
+        }
+      }),
+      { numRuns: 1500 },
     );
   }, 60_000);
 
@@ -135,6 +201,10 @@ describe('clocks against the reference model and the oracle', () => {
     );
   }, 60_000);
 });
+
+function byAt(a: { clock: string; at: number }, b: { clock: string; at: number }): number {
+  return a.at - b.at || (a.clock < b.clock ? -1 : a.clock > b.clock ? 1 : 0);
+}
 
 function byKey(a: { key: string }, b: { key: string }): number {
   return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;

@@ -32,10 +32,18 @@ const close = (c: ModelClock, t: number) => {
     .filter((p) => p.to === null || p.to > p.from);
 };
 
+/** A breach as the model records it: the clock and the instant it breached. */
+export interface ModelBreach {
+  clock: ClockKind;
+  at: number;
+}
+
 export class ClockModel {
   status: 'open' | 'waiting' | 'resolved' | 'closed' = 'open';
   resolvedAt: number | null = null;
   clocks: Record<ClockKind, ModelClock | null>;
+  /** Every breach so far, in the order found: at its deadline, or at the change that moved it past. */
+  breaches: ModelBreach[] = [];
 
   constructor(
     private readonly snap: PolicySnapshot,
@@ -75,15 +83,20 @@ export class ClockModel {
     for (const c of this.live()) {
       if (paused(c) || c.breachedAt !== null) continue;
       const due = oracleDueBefore(this.oracle, c.start, this.target(c.kind)!, c.pauses, t);
-      if (due !== undefined && due !== null && due <= t) c.breachedAt = due;
+      if (due !== undefined && due !== null && due <= t) this.breach(c, due);
     }
+  }
+
+  private breach(c: ModelClock, at: number): void {
+    c.breachedAt = at;
+    this.breaches.push({ clock: c.kind, at });
   }
 
   /** A deadline already past at `t` after a target change breaches at `t`. */
   private breachIfPast(c: ModelClock, t: number): void {
     if (c.breachedAt !== null) return;
     const due = oracleDueBefore(this.oracle, c.start, this.target(c.kind)!, c.pauses, t);
-    if (due !== undefined && due !== null && due <= t) c.breachedAt = t;
+    if (due !== undefined && due !== null && due <= t) this.breach(c, t);
   }
 
   private startCadence(t: number): void {

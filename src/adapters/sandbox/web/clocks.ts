@@ -55,6 +55,9 @@ export function clockText(c: Clock, now: number): { text: string; cls: string } 
   if (c.state === 'stopped') return { text: `${label}: no longer applies`, cls: 'stopped' };
   if (c.state === 'paused' || c.dueAt === null) return { text: `${label}: paused`, cls: 'paused' };
   const left = c.dueAt - now;
-  if (left <= 0) return { text: `${label}: breached ${fmtSpan(-left)} ago`, cls: 'breached' };
+  if (c.state === 'breached' || left <= 0) {
+    const since = now - (c.breachedAt ?? c.dueAt);
+    return { text: `${label}: breached ${fmtSpan(since)} ago`, cls: 'breached' };
+  }
   return { text: `${label}: due in ${fmtSpan(left)}`, cls: left < 5 * 60_000 ? 'at-risk' : 'running' };
 }

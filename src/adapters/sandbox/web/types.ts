@@ -15,6 +15,8 @@ export interface Clock {
   clock: 'first_response' | 'next_update' | 'resolution';
   state: 'running' | 'paused' | 'met' | 'breached' | 'stopped';
   dueAt: number | null;
+  /** When a breached clock breached (a priority change can breach it after its deadline). */
+  breachedAt?: number;
   text: string;
 }
 export interface Card {
