@@ -122,8 +122,9 @@ export async function start(env: Env): Promise<number> {
   deps.platforms = [...deliveries.keys()];
 
   let ready = true;
-  http.mount('/healthz', healthz);
-  http.mount(
+  http.route('GET', '/healthz', healthz);
+  http.route(
+    'GET',
     '/readyz',
     readyz(async () => {
       if (!ready) return { ready: false, database: database.kind, detail: 'shutting down' };

@@ -49,8 +49,10 @@ export async function startBotProcess(opts: {
   fake: FakeSlack;
   dataDir: string;
   databaseUrl?: string | undefined;
+  /** More settings, over the defaults above (e.g. `SLACK_INGRESS`). */
+  env?: NodeJS.ProcessEnv;
 }): Promise<BotProcess> {
-  const env = botProcessEnv(opts);
+  const env = { ...botProcessEnv(opts), ...opts.env };
   const child = spawn(process.execPath, [BIN, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (d) => {

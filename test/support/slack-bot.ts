@@ -2,7 +2,7 @@ import { type IngressLink, startIngress } from '../../src/adapters/slack/ingress
 import { createSlackAdapter, type SlackAdapter } from '../../src/adapters/slack/slack-adapter.js';
 import { createHttpServer, type HttpServer } from '../../src/http/server.js';
 import type { OutboxWorker } from '../../src/jobs/outbox-worker.js';
-import { silentLogger } from '../../src/ports/logger.js';
+import { type Logger, silentLogger } from '../../src/ports/logger.js';
 import { FakeSlack } from '../fakes/slack/fake-slack.js';
 import {
   blockActions,
@@ -54,7 +54,7 @@ export interface SlackBot {
  */
 export async function startSlackBot(
   shared?: { app: TestApp; fake: FakeSlack },
-  opts: { ingressJournal?: string } = {},
+  opts: { ingressJournal?: string; logger?: Logger } = {},
 ): Promise<SlackBot> {
   const fake =
     shared?.fake ??
@@ -71,7 +71,7 @@ export async function startSlackBot(
       apiUrl: fake.url,
       channelRate: 200,
     },
-    { deps: app.deps, logger: silentLogger, wake: () => worker?.wake() },
+    { deps: app.deps, logger: opts.logger ?? silentLogger, wake: () => worker?.wake() },
   );
   adapter.mount(http);
   let port = await http.listen(0, '127.0.0.1');

@@ -33,4 +33,49 @@ describe('error serialization in logs', () => {
     const err = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
     expect(serializeError(err)).toMatchObject({ type: 'Error', message: err.message, code: 'ECONNREFUSED' });
   });
+
+  it('follows the whole chain with the same redaction, bounded in depth and size', () => {
+    const secret = 'payroll leak at Northwind';
+    const failed = () =>
+      new DrizzleQueryError('insert into "tickets" ("text") values ($1)', [secret], undefined);
+    // Bolt's UnknownError: the original's message as its own, the original as a field.
+    const bolt = Object.assign(new Error(failed().message), { code: 'slack_bolt_unknown_error' });
+    Object.assign(bolt, { original: failed() });
+    const wrapped = new Error(`listener failed: ${failed().message}`, { cause: failed() });
+    const many = new AggregateError(Array.from({ length: 50 }, failed), 'several failed');
+    let deep: Error = failed();
+    for (let i = 0; i < 30; i++) deep = new Error(`level ${i}`, { cause: deep });
+    const loop = new Error('loop');
+    loop.cause = new Error('back', { cause: loop });
+    for (const err of [bolt, wrapped, many, deep, loop]) {
+      const logged = JSON.stringify(serializeError(err));
+      expect(logged).not.toContain(secret);
+      expect(logged.length).toBeLessThan(8_000);
+    }
+    expect(serializeError(bolt)).toMatchObject({
+      message: 'Failed query: insert into "tickets" ("text") values ($1)',
+      cause: { type: 'DrizzleQueryError', params: '1 parameters (not logged)' },
+    });
+    expect(serializeError(wrapped).message).toBe(
+      'listener failed: Failed query: insert into "tickets" ("text") values ($1)',
+    );
+    expect(serializeError(many).errors).toHaveLength(3);
+    const depth = (e: { cause?: unknown } | undefined): number => (e ? 1 + depth(e.cause as never) : 0);
+    expect(depth(serializeError(deep))).toBe(6);
+    expect(depth(serializeError(loop))).toBe(2);
+  });
+
+  it('leaves out what PostgreSQL quotes from the rows (detail, where)', () => {
+    const pg = Object.assign(new Error('duplicate key value violates unique constraint "people_email"'), {
+      code: '23505',
+      constraint: 'people_email',
+      detail: 'Key (email)=(ines@northwind.example) already exists.',
+      where: 'SQL statement "insert into people values (\'Inés\')"',
+    });
+    const logged = JSON.stringify(serializeError(new Error('import failed', { cause: pg })));
+    expect(logged).toContain('23505');
+    expect(logged).toContain('people_email');
+    expect(logged).not.toContain('ines@northwind');
+    expect(logged).not.toContain('Inés');
+  });
 });

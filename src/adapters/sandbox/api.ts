@@ -1,10 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Policy } from '../../domain/policy.js';
-import { type Handler, sendJson } from '../../http/server.js';
+import { type Handler, type Method, type RouteOptions, sendJson } from '../../http/server.js';
 import type { OffsetClock } from '../../ports/clock.js';
 import { dmChannel } from './delivery.js';
 import { clickAction, postMessage, type SandboxInboundDeps } from './inbound.js';
-import { actionSchema, BadRequest, clockSchema, parseBody, postSchema, readJson } from './requests.js';
+import {
+  actionSchema,
+  BadRequest,
+  clockSchema,
+  MAX_BODY,
+  parseBody,
+  postSchema,
+  readJson,
+} from './requests.js';
 
 /** Messages per channel the browser gets when it (re)connects. */
 const HISTORY = 200;
@@ -14,8 +22,16 @@ export interface SandboxApiDeps extends SandboxInboundDeps {
   clock: { instance: OffsetClock; controllable: boolean; advanced: () => void };
 }
 
+/** One route of the sandbox API, for the bot's HTTP server. */
+export interface ApiRoute {
+  method: Method;
+  path: string;
+  handler: Handler;
+  options: RouteOptions;
+}
+
 /** The sandbox workspace's JSON API and its event stream, under /sandbox/api. */
-export function sandboxApi(c: SandboxApiDeps): Handler {
+export function sandboxApi(c: SandboxApiDeps): ApiRoute[] {
   const queues = () =>
     c.policy.queues
       .filter((q) => q.channels.sandbox)
@@ -139,16 +155,19 @@ export function sandboxApi(c: SandboxApiDeps): Handler {
     },
   };
 
-  return async (req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    const route = routes[`${req.method} ${path}`];
-    if (!route)
-      return sendJson(res, 404, { error: 'not_found', message: `no sandbox route ${req.method} ${path}` });
-    try {
-      await route(req, res);
-    } catch (err) {
-      if (!(err instanceof BadRequest)) throw err;
-      sendJson(res, err.status, { error: err.code, message: err.message });
-    }
-  };
+  // Each 'METHOD /path' above is one route of the bot's server, which answers other methods 405 and
+  // other paths 404; a body must be JSON and at most MAX_BODY bytes.
+  return Object.entries(routes).map(([key, run]) => {
+    const [method, path] = key.split(' ') as [Method, string];
+    const handler: Handler = async (req, res) => {
+      try {
+        await run(req, res);
+      } catch (err) {
+        if (!(err instanceof BadRequest)) throw err;
+        sendJson(res, err.status, { error: err.code, message: err.message });
+      }
+    };
+    const body: RouteOptions = { accepts: ['application/json'], maxBodyBytes: MAX_BODY };
+    return { method, path, handler, options: method === 'POST' ? body : {} };
+  });
 }

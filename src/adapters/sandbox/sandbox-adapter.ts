@@ -60,15 +60,14 @@ export function createSandboxAdapter(settings: SandboxSettings, ctx: SandboxCont
     clock: { instance: ctx.clock, controllable: settings.clockControllable, advanced: ctx.wake },
   });
 
-  const page: Handler = (req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (req.method !== 'GET' || !assets)
-      return sendJson(res, 404, { error: 'not_found', message: `no route for ${req.method} ${path}` });
-    if (path === '/' || path === '/sandbox') return send(res, 'text/html', assets.html);
-    if (path === '/sandbox/app.js') return send(res, 'text/javascript', assets.js);
-    if (path === '/sandbox/styles.css') return send(res, 'text/css', assets.css);
-    return sendJson(res, 404, { error: 'not_found', message: `no route for ${req.method} ${path}` });
-  };
+  /** A page or asset of the sandbox; the bundle is built at start(), so a request before it waits. */
+  const asset =
+    (type: string, pick: (a: SandboxAssets) => string): Handler =>
+    (_req, res) => {
+      if (!assets)
+        return sendJson(res, 503, { error: 'starting', message: 'the sandbox is starting; try again' });
+      send(res, type, pick(assets));
+    };
 
   async function seed(): Promise<void> {
     const file = settings.seedFile;
@@ -91,9 +90,23 @@ export function createSandboxAdapter(settings: SandboxSettings, ctx: SandboxCont
   return {
     delivery,
     mount(http) {
-      http.mount('/sandbox/api', api);
-      http.mount('/sandbox', page);
-      http.mount('/', page);
+      for (const r of api) http.route(r.method, r.path, r.handler, r.options);
+      for (const path of ['/', '/sandbox'])
+        http.route(
+          'GET',
+          path,
+          asset('text/html', (a) => a.html),
+        );
+      http.route(
+        'GET',
+        '/sandbox/app.js',
+        asset('text/javascript', (a) => a.js),
+      );
+      http.route(
+        'GET',
+        '/sandbox/styles.css',
+        asset('text/css', (a) => a.css),
+      );
     },
     async start() {
       ctx.clock.offsetMs = settings.clockControllable ? await store.clockOffset() : 0;

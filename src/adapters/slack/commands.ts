@@ -8,6 +8,7 @@ import {
   internalErrorReply,
 } from '../../app/commands/ticket-command.js';
 import type { AppDeps } from '../../app/deps.js';
+import { normalizeText } from '../../domain/text.js';
 import type { Logger } from '../../ports/logger.js';
 import { exactly } from './actions.js';
 import { renderRich } from './render.js';
@@ -70,7 +71,7 @@ export function registerCommands(app: App, c: SlackCommandDeps): void {
     const name = command.command;
     let r: CommandReply;
     try {
-      const text = normalizeMentions(command.text ?? '');
+      const text = normalizeMentions(normalizeText(command.text ?? ''));
       r = await runs.get(name)!(text, command.user_id, command.channel_id, command);
     } catch (err) {
       c.logger.error({ err, command: name }, 'slash command failed');

@@ -4,15 +4,12 @@ import { takeOverInbound, writeInbox } from '../../app/intake/inbound-events.js'
 import type { Logger } from '../../ports/logger.js';
 import type { InboundEvent } from '../../ports/store.js';
 import type { InFlight } from '../in-flight.js';
+import { JSON_TYPE, parseSlackBody } from './payload.js';
+import { type ListenerOutcome, OUTCOME_KEY } from './receiver.js';
 
 /** How often a replica looks for events another one left unhandled. */
 const TAKE_OVER_EVERY_MS = 10_000;
 const TAKE_OVER_BATCH = 100;
-
-/** Set by the adapter's global middleware when a listener threw for the event (Bolt context key). */
-export interface InboxOutcome {
-  failed: boolean;
-}
 
 /** Event ids this process has taken on lately, so a retry Slack sends meanwhile is not handled twice. */
 const RECENT_IDS = 10_000;
@@ -176,22 +173,22 @@ export class SlackInbox {
   }
 
   private async handle(e: InboundEvent): Promise<void> {
-    const outcome: InboxOutcome = { failed: false };
-    let body: Record<string, unknown>;
-    try {
-      body = JSON.parse(e.body);
-    } catch {
-      this.logger.error({ eventId: e.eventId }, 'slack: recorded event is not JSON; dropped');
+    const outcome: ListenerOutcome = { failed: false };
+    // The ingress records only event callbacks that pass this check; a row an older version
+    // recorded may not, and would fail every take-over.
+    const p = parseSlackBody(Buffer.from(e.body, 'utf8'), JSON_TYPE);
+    if (p.kind !== 'event') {
+      this.logger.error({ eventId: e.eventId }, 'slack: recorded event is not an event callback; dropped');
       this.markHandled(e.eventId);
       return;
     }
     try {
       await this.app.processEvent({
-        body,
+        body: p.body,
         ack: async () => {}, // the ingress answered Slack already
         ...(e.retryNum !== null ? { retryNum: e.retryNum } : {}),
         ...(e.retryReason !== null ? { retryReason: e.retryReason } : {}),
-        customProperties: { inbox: outcome },
+        customProperties: { [OUTCOME_KEY]: outcome },
       });
     } catch (err) {
       this.logger.error({ err, eventId: e.eventId }, 'slack: event could not be dispatched');

@@ -1,5 +1,9 @@
 import type { WebClient } from '@slack/web-api';
+import { normalizeText } from '../../domain/text.js';
 import type { Logger } from '../../ports/logger.js';
+
+/** Slack's own limit on a display name is 80; this only bounds what a malformed profile holds. */
+const MAX_NAME_CHARS = 200;
 
 export interface SlackUserFacts {
   name: string;
@@ -53,8 +57,10 @@ export class SlackPeople {
             profile?: { display_name?: string; real_name?: string };
           }
         | undefined;
+      const name = u?.profile?.display_name || u?.real_name || u?.profile?.real_name || u?.name;
       facts = {
-        name: u?.profile?.display_name || u?.real_name || u?.profile?.real_name || u?.name || userId,
+        // Untrusted like message text: a NUL or a lone surrogate in a name would fail the ticket.
+        name: (typeof name === 'string' && normalizeText(name, MAX_NAME_CHARS)) || userId,
         guest: Boolean(u?.is_restricted || u?.is_ultra_restricted),
       };
     } catch (err) {

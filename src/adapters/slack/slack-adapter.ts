@@ -1,4 +1,4 @@
-import { App, type Logger as BoltLogger, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import { App, type Logger as BoltLogger, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { AppDeps } from '../../app/deps.js';
 import type { SlackSettings } from '../../config/env.js';
@@ -11,10 +11,11 @@ import { registerCommands } from './commands.js';
 import { SlackDelivery } from './delivery.js';
 import { registerEvents } from './events.js';
 import { slackFetch } from './fetch.js';
-import { type InboxOutcome, SlackInbox } from './inbox.js';
+import { SlackInbox } from './inbox.js';
 import { ChannelPacer } from './pacer.js';
 import { SLACK_EVENTS_PATH } from './paths.js';
 import { SlackPeople } from './people.js';
+import { type ListenerOutcome, OUTCOME_KEY, SLACK_ROUTE, SlackReceiver } from './receiver.js';
 
 export { SLACK_EVENTS_PATH } from './paths.js';
 
@@ -94,15 +95,7 @@ export async function createSlackAdapter(s: SlackSettings, ctx: SlackAdapterCont
       timeout: 10_000,
     },
   };
-  const receiver =
-    s.mode === 'http'
-      ? new HTTPReceiver({
-          signingSecret: s.signingSecret!,
-          endpoints: SLACK_EVENTS_PATH,
-          processBeforeResponse: false,
-          logger: common.logger,
-        })
-      : null;
+  const receiver = s.mode === 'http' ? new SlackReceiver({ signingSecret: s.signingSecret!, logger }) : null;
   // Socket Mode: our own receiver, because Bolt does not hand the App's clientOptions to the
   // Socket Mode client, which would then call apps.connections.open on slack.com whatever
   // SLACK_API_URL says (GovSlack, a proxy, a test fake).
@@ -125,15 +118,23 @@ export async function createSlackAdapter(s: SlackSettings, ctx: SlackAdapterCont
     try {
       await inFlight.track(next());
     } catch (err) {
-      // An event from the inbox whose listener failed stays unhandled there, to be retried.
-      const outcome = context.inbox as InboxOutcome | undefined;
+      // An event from the inbox whose listener failed stays unhandled there, to be retried; a
+      // request whose listener failed before acknowledging is answered 500 (receiver.ts).
+      const outcome = context[OUTCOME_KEY] as ListenerOutcome | undefined;
       if (outcome) outcome.failed = true;
       throw err;
     }
   });
   const inbox = receiver ? new SlackInbox(app, ctx.deps, inFlight, logger) : null;
   const people = new SlackPeople(app.client, logger);
-  registerEvents(app, { deps: ctx.deps, people, botUserId: me.botUserId, teamId: me.teamId, wake: ctx.wake });
+  registerEvents(app, {
+    deps: ctx.deps,
+    people,
+    botUserId: me.botUserId,
+    teamId: me.teamId,
+    wake: ctx.wake,
+    logger,
+  });
   registerCommands(app, ctx);
   registerActions(app, ctx);
   logger.info({ mode: s.mode, team: me.teamId, botUserId: me.botUserId }, 'slack adapter ready');
@@ -150,7 +151,7 @@ export async function createSlackAdapter(s: SlackSettings, ctx: SlackAdapterCont
       }),
     }),
     mount(http: HttpServer) {
-      if (receiver) http.mount('/slack', receiver.requestListener);
+      if (receiver) http.route('POST', SLACK_EVENTS_PATH, receiver.handle, SLACK_ROUTE);
     },
     async start() {
       if (!receiver) await app.start();

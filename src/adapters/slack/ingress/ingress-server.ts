@@ -1,13 +1,10 @@
 import { Agent, type IncomingMessage, request, type ServerResponse } from 'node:http';
-// Bolt's own check (HMAC-SHA256 over v0:timestamp:body, five-minute window, constant-time compare),
-// imported from its module so the ingress does not load the rest of Bolt.
-import { verifySlackRequest } from '@slack/bolt/dist/receivers/verify-request.js';
+import { HttpError, mediaType, pathOf, readBody, sendJson } from '../../../http/server.js';
 import type { Logger } from '../../../ports/logger.js';
 import { SLACK_EVENTS_PATH } from '../paths.js';
+import { JSON_TYPE, MAX_SLACK_BODY_BYTES, parseSlackBody } from '../payload.js';
+import { checkSignature } from '../signature.js';
 import type { Journal, JournalEntry } from './journal.js';
-
-/** Slack's payloads are far below this; anything larger is refused before it is buffered. */
-const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface IngressOptions {
   signingSecret: string;
@@ -23,32 +20,6 @@ export interface IngressOptions {
   now?: () => number;
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-  });
-  res.end(text);
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        req.removeAllListeners('data');
-        req.resume();
-        resolve(null);
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
@@ -61,7 +32,7 @@ function header(req: IncomingMessage, name: string): string | undefined {
  * answer carries the bot's reply; health; the sandbox) is passed through to the bot's server.
  */
 export function ingressHandler(o: IngressOptions): {
-  handle: (req: IncomingMessage, res: ServerResponse) => void;
+  handle: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
   /** Closes the kept-alive connections to the bot. */
   close: () => void;
 } {
@@ -74,7 +45,7 @@ export function ingressHandler(o: IngressOptions): {
     });
     out.on('error', (err) => {
       o.logger.warn({ err: err.message, path: req.url }, 'slack ingress: the bot did not answer');
-      if (!res.headersSent) send(res, 502, { error: 'bad_gateway', message: 'the bot is not answering' });
+      if (!res.headersSent) sendJson(res, 502, { error: 'bad_gateway', message: 'the bot is not answering' });
       else res.destroy();
     });
     res.on('close', () => {
@@ -85,37 +56,29 @@ export function ingressHandler(o: IngressOptions): {
   };
 
   const onEvents = async (req: IncomingMessage, res: ServerResponse) => {
-    const raw = await readBody(req);
-    if (raw === null)
-      return send(res, 413, { error: 'payload_too_large', message: `body over ${MAX_BODY_BYTES} bytes` });
-    const text = raw.toString('utf8');
-    try {
-      verifySlackRequest({
-        signingSecret: o.signingSecret,
-        body: text,
-        headers: {
-          'x-slack-signature': header(req, 'x-slack-signature') ?? '',
-          'x-slack-request-timestamp': Number(header(req, 'x-slack-request-timestamp')),
-        },
-        ...(o.now ? { nowMilliseconds: o.now() } : {}),
-      });
-    } catch (err) {
-      o.logger.warn({ reason: (err as Error).message }, 'slack ingress: request refused');
-      return send(res, 401, { error: 'invalid_signature', message: 'the request is not signed by Slack' });
+    if (Number(header(req, 'content-length') ?? 0) > MAX_SLACK_BODY_BYTES)
+      throw new HttpError(413, 'payload_too_large', `the body is over ${MAX_SLACK_BODY_BYTES} bytes`);
+    const raw = await readBody(req, MAX_SLACK_BODY_BYTES);
+    const check = checkSignature({
+      signingSecret: o.signingSecret,
+      body: raw,
+      signature: header(req, 'x-slack-signature'),
+      timestamp: header(req, 'x-slack-request-timestamp'),
+      nowMs: o.now?.() ?? Date.now(),
+    });
+    if (!check.ok) {
+      o.logger.warn({ reason: check.reason }, 'slack ingress: request refused');
+      throw new HttpError(401, 'invalid_signature', check.reason);
     }
-    let parsed: { type?: unknown; challenge?: unknown; event_id?: unknown };
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      return send(res, 400, { error: 'invalid_json', message: 'the body is not JSON' });
-    }
-    if (parsed.type === 'url_verification') return send(res, 200, { challenge: parsed.challenge });
-    if (parsed.type !== 'event_callback' || typeof parsed.event_id !== 'string') return proxy(req, res, raw);
+    const p = parseSlackBody(raw, JSON_TYPE);
+    if (p.kind === 'invalid') throw new HttpError(400, 'invalid_payload', p.reason);
+    if (p.kind === 'url_verification') return sendJson(res, 200, { challenge: p.challenge });
+    if (p.kind !== 'event') return proxy(req, res, raw); // the bot's receiver answers the rest
     const retry = header(req, 'x-slack-retry-num');
     const entry = o.journal.append({
-      eventId: parsed.event_id,
-      body: text,
-      retryNum: retry === undefined ? null : Number(retry),
+      eventId: p.eventId,
+      body: raw.toString('utf8'),
+      retryNum: retry !== undefined && /^\d{1,6}$/.test(retry) ? Number(retry) : null,
       retryReason: header(req, 'x-slack-retry-reason') ?? null,
     });
     await o.room();
@@ -124,15 +87,15 @@ export function ingressHandler(o: IngressOptions): {
     o.forward(entry);
   };
 
-  const handle = (req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? '/').split('?')[0];
-    const json = (header(req, 'content-type') ?? '').startsWith('application/json');
-    if (req.method === 'POST' && path === SLACK_EVENTS_PATH && json) {
-      onEvents(req, res).catch((err: unknown) => {
-        o.logger.error({ err }, 'slack ingress: request failed');
-        if (!res.headersSent) send(res, 500, { error: 'internal', message: 'internal error' });
-      });
-    } else proxy(req, res, null);
+  /**
+   * Event callbacks are answered here; everything else, whatever its method or path, goes to the
+   * bot's server, whose routes answer 404, 405, 413 and 415 by one rule. Run it with serve() (or
+   * safely()), which answers whatever this throws.
+   */
+  const handle = (req: IncomingMessage, res: ServerResponse): void | Promise<void> => {
+    if (req.method === 'POST' && pathOf(req.url) === SLACK_EVENTS_PATH && mediaType(req) === JSON_TYPE)
+      return onEvents(req, res);
+    proxy(req, res, null);
   };
   return { handle, close: () => agent.destroy() };
 }

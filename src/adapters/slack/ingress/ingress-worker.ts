@@ -1,6 +1,6 @@
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
+import { serve } from '../../../http/server.js';
 import { createLogger } from '../../../logger.js';
 import { Backlog } from './backlog.js';
 import { ingressHandler } from './ingress-server.js';
@@ -40,8 +40,7 @@ async function run(port: NonNullable<typeof parentPort>, config: IngressConfig):
     room: () => backlog.room(),
     logger,
   });
-  const server = createServer(ingress.handle);
-  server.keepAliveTimeout = 65_000; // outlive common load-balancer idle timeouts
+  const server = serve(ingress.handle, logger);
   const listening = await new Promise<number | Error>((resolve) => {
     server.once('error', resolve);
     server.listen(config.port, config.host, () => resolve((server.address() as AddressInfo).port));
