@@ -38,7 +38,7 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
       throw new BadRequest(
         413,
         'too_large',
-        `The request is over ${count(MAX_BODY / 1024)} KB; a message holds at most ${count(MAX_MESSAGE_CHARS)} characters.`,
+        `The request is over ${count(MAX_BODY / 1024)} KiB; a message holds at most ${count(MAX_MESSAGE_CHARS)} characters.`,
       );
     chunks.push(chunk as Buffer);
   }
