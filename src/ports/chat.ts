@@ -38,7 +38,25 @@ export interface TicketCardView {
   slaSummary: string;
   /** Why routed here (triage and routing reasons). */
   reasons: string[];
-  escalation: { level: string | null; status: string } | null;
+  /** The ticket's latest escalation, if it ever had one. */
+  escalation: {
+    level: string | null;
+    status: string;
+    /** The card's line: "paging level 1, Primary on-call", "acknowledged by Jun Watanabe 10:40 UTC". */
+    text: string;
+  } | null;
+}
+
+type DirectMessageBody = Extract<OutboundBody, { kind: 'direct_message' }>;
+
+/** A page DM as it must look now, for a `page_update`. */
+export interface PageDmView {
+  /** The DM as it was first sent. */
+  original: DirectMessageBody;
+  /** Where the platform has it (Slack ts, Discord message id, sandbox message id). */
+  ref: string;
+  /** Its acknowledged pages, by ticket, with their line: "acknowledged by Jun Watanabe 10:40 UTC". */
+  acknowledged: Array<{ ticketId: number; text: string }>;
 }
 
 /** Why a delivery failed, as the delivery worker needs to know it. */
@@ -60,6 +78,8 @@ export interface DeliveryRequest {
   body: OutboundBody;
   /** For `ticket_card`: the card as it must look now, and the ref of the card if already posted. */
   card: { view: TicketCardView; existingRef: string | null } | null;
+  /** For `page_update`: the DM to edit as it must look now; null when it was never posted (nothing to edit). */
+  page?: PageDmView | null;
   /** True when an earlier attempt may have reached the platform (crash or timeout mid-call). */
   uncertain: boolean;
 }

@@ -41,8 +41,18 @@ export type OutboundBody =
       text: string;
       ticketId: number | null;
       actions: Array<'acknowledge'>;
-      pages?: Array<{ ticketId: number; text: string }>;
-    };
+      pages?: Array<{ ticketId: number; text: string; escalationId?: number }>;
+      /** The escalation a page alone belongs to (absent in DMs queued before it was recorded). */
+      escalationId?: number;
+    }
+  /**
+   * Edits a page DM already sent (outbox key `pageKey`) so that each of its acknowledged pages
+   * says who acknowledged it and when, in place of its Acknowledge button; the other pages of a
+   * shared DM keep theirs. Rendered at delivery from the escalations as they are then, so the edits
+   * of two tickets of one DM never undo each other. Queued behind the DM (same ordering key);
+   * `userId` is the DM's recipient, whose DMs' pace it counts against.
+   */
+  | { kind: 'page_update'; pageKey: string; userId: string; ticketId: number };
 
 export interface OutboundMessage {
   /** Unique per intended delivery; enqueueing the same key twice delivers once. */

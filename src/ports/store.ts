@@ -139,10 +139,29 @@ export interface DirectoryRepository {
   peopleWithRole(role: Role): Promise<PersonRecord[]>;
 }
 
+/** A page DM queued in the outbox, kept with its escalation so an acknowledgement can edit it. */
+export interface PageMessageRecord {
+  escalationId: number;
+  /** The DM's outbox key; a DM shared by several tickets' pages has one record per escalation. */
+  key: string;
+  platform: Platform;
+  orderingKey: string;
+  /** The DM's recipient, a user id on `platform`. */
+  userId: string;
+}
+
 export interface EscalationRepository {
   active(ticketId: number): Promise<EscalationRecord | null>;
   /** The active escalation of each ticket that has one, in one query. */
   activeFor(ticketIds: number[]): Promise<Map<number, EscalationRecord>>;
+  /** The latest escalation of each ticket that ever had one, whatever its status, in one query. */
+  latestFor(ticketIds: number[]): Promise<Map<number, EscalationRecord>>;
+  /** Escalations by id, in one query; unknown ids are absent from the map. */
+  byIds(ids: number[]): Promise<Map<number, EscalationRecord>>;
+  /** Remembers which outbox DMs carry which escalations' pages (in the transaction that queues them). */
+  recordPageMessages(records: PageMessageRecord[]): Promise<void>;
+  /** The page DMs of an escalation, oldest first. */
+  pageMessages(escalationId: number): Promise<PageMessageRecord[]>;
   /** Null if the ticket already has an active escalation. */
   start(ticketId: number, state: EscalationState, at: number): Promise<EscalationRecord | null>;
   /**
@@ -216,6 +235,11 @@ export interface OutboxRepository {
     lane: OutboxLane,
     spread?: ClaimSpread,
   ): Promise<ClaimedMessage[]>;
+  /**
+   * Messages already delivered, by key, with what the platform calls them (`ref`, null when the
+   * delivery posted nothing); keys of messages not sent (pending, dead, unknown) are absent.
+   */
+  sentByKeys(keys: string[]): Promise<Map<string, { body: OutboundMessage['body']; ref: string | null }>>;
   /**
    * Gives back claimed messages that were not sent (no attempt counted, doubt as before the claim);
    * a message whose lease ran out (another worker may hold it now) is left alone.

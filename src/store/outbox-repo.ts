@@ -1,10 +1,10 @@
-import { eq, type SQL, sql } from 'drizzle-orm';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
 import type { Platform } from '../domain/policy.js';
 import type { OutboundMessage } from '../ports/outbound.js';
 import type { ClaimedMessage, ClaimSpread, OutboxLane, OutboxRepository } from '../ports/store.js';
 import type { DbOrTx } from './db.js';
 import { outbox } from './schema/index.js';
-import { insertJson, mapRows, rowsOf } from './sql.js';
+import { insertJson, mapRows, oneOf, rowsOf } from './sql.js';
 
 /** The outbox row of a message to deliver from `when` on. */
 export function outboxRow(
@@ -27,10 +27,10 @@ export function outboxRow(
 /**
  * A message's destination as a platform's pace counts it (`ClaimedMessage.destination`): a
  * channel, whatever the message is in it (a thread reply, a card, a notice), or one person's
- * direct messages. For a row `o` of the outbox.
+ * direct messages (a page, or an edit of one). For a row `o` of the outbox.
  */
 const DESTINATION = sql.raw(
-  `o.platform || ':' || case o.payload->>'kind' when 'direct_message' then 'user:' || (o.payload->>'userId') else coalesce(o.payload->>'channelId', '') end`,
+  `o.platform || ':' || case when o.payload->>'kind' in ('direct_message', 'page_update') then 'user:' || (o.payload->>'userId') else coalesce(o.payload->>'channelId', '') end`,
 );
 
 /** Row `o` is the oldest pending message of its ordering key: a ticket's messages go out in order. */
@@ -186,6 +186,28 @@ export class DrizzleOutboxRepository implements OutboxRepository {
       from due where outbox.id = due.id
       returning outbox.*, due.in_doubt as was_in_doubt, due.destination`);
     return toClaimed(result);
+  }
+
+  async sentByKeys(
+    keys: string[],
+  ): Promise<Map<string, { body: OutboundMessage['body']; ref: string | null }>> {
+    if (keys.length === 0) return new Map();
+    const rows = await this.db
+      .select({ key: outbox.idempotencyKey, payload: outbox.payload, result: outbox.result })
+      .from(outbox)
+      .where(and(oneOf(outbox.idempotencyKey, [...new Set(keys)]), eq(outbox.status, 'sent')));
+    return new Map(
+      rows.map((r) => {
+        const ref = (r.result as { ref?: unknown } | null)?.ref;
+        return [
+          r.key,
+          {
+            body: r.payload as unknown as OutboundMessage['body'],
+            ref: typeof ref === 'string' ? ref : null,
+          },
+        ];
+      }),
+    );
   }
 
   async release(messages: Array<Pick<ClaimedMessage, 'id' | 'uncertain' | 'leasedUntil'>>): Promise<void> {

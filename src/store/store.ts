@@ -1,8 +1,9 @@
 import type { Store, UnitOfWork } from '../ports/store.js';
 import { DrizzleAdminRepository } from './admin-repo.js';
 import type { Db, DbOrTx } from './db.js';
-import { DrizzleEscalationRepository, DrizzleRotationRepository } from './delivery-repo.js';
+import { DrizzleRotationRepository } from './delivery-repo.js';
 import { DrizzleDirectoryRepository } from './directory-repo.js';
+import { DrizzleEscalationRepository } from './escalation-repo.js';
 import { DrizzleInboxRepository } from './inbox-repo.js';
 import { DrizzleIntakeRepository } from './intake-repo.js';
 import { DrizzleMaintenanceRepository } from './maintenance-repo.js';

@@ -131,6 +131,9 @@ describe.skipIf(!haveBrowser)(`the sandbox in a real browser (${TEST_DB_KIND})`,
 
     await card(1).locator('button[data-action="claim"]').click();
     await expect.poll(() => card(1).locator('[data-field="assignee"]').textContent()).toBe('Priya Raman');
+    // The clicker is told; the card offers Claim no more.
+    await page.waitForSelector('#channel-ephemeral .ephemeral.ok >> text=Ticket #1 is yours.');
+    await expect.poll(() => card(1).locator('button[data-action="claim"]').count()).toBe(0);
     await screenshot('claimed');
 
     await actAs('kofi'); // another organization: Inés's ticket is nowhere in Kofi's view
@@ -181,14 +184,57 @@ describe.skipIf(!haveBrowser)(`the sandbox in a real browser (${TEST_DB_KIND})`,
     await pageMsg.waitFor();
     await screenshot('on-call-dm');
     await openChannel('queue-enterprise');
-    await expect.poll(() => card(2).locator('[data-field="escalation"]').textContent()).toMatch(/active/);
+    await expect
+      .poll(() => card(2).locator('[data-field="escalation"]').textContent())
+      .toMatch(/^paging level 1/);
     await page.click(`#sidebar [data-channel="${channel}"]`);
 
     await actAs(channel.slice(1));
-    await pageMsg.locator('button[data-action="acknowledge"]').click();
+    const ack = pageMsg.locator('button[data-action="acknowledge"]');
+    // The button can be read: its text is not the colour of its background.
+    const colours = await ack.evaluate((b) => {
+      const style = b.ownerDocument.defaultView!.getComputedStyle(b);
+      return { text: style.color, background: style.backgroundColor };
+    });
+    expect(colours.text).not.toBe(colours.background);
+    expect(colours.background).not.toBe('rgb(255, 255, 255)');
+    await ack.click();
+    // The page says who acknowledged it and when, in place of the button.
+    const done = pageMsg.locator('.acknowledged');
+    await expect.poll(() => done.textContent()).toMatch(/^✅ acknowledged by .+ \d\d:\d\d \S+$/);
+    expect(await pageMsg.locator('button[data-action="acknowledge"]').count()).toBe(0);
+    await screenshot('page-acknowledged');
     await openChannel('queue-enterprise');
     await page.waitForSelector('#messages >> text=acknowledged the page for #2');
-    await expect.poll(() => card(2).locator('[data-field="escalation"]').count()).toBe(0); // no running chain
+    await expect
+      .poll(() => card(2).locator('[data-field="escalation"]').textContent())
+      .toMatch(/^acknowledged by .+ \d\d:\d\d \S+$/);
     await screenshot('acknowledged');
+  });
+
+  it('an error is a sentence and goes at the next send that works; /oncall is formatted, times are 24-hour', {
+    timeout: 60_000,
+  }, async () => {
+    await actAs('priya');
+    await openChannel('queue-enterprise');
+    await write('x'.repeat(40_001));
+    const refused = page.locator('#channel-ephemeral .ephemeral.refused');
+    await expect
+      .poll(() => refused.locator('pre').textContent())
+      .toBe('The message is 40,001 characters long; the limit is 40,000. Shorten it or split it in two.');
+    expect(await page.inputValue('#composer textarea')).toHaveLength(40_001); // nothing typed is lost
+    await write('Heads-up: looking at the queue backlog now');
+    await page.waitForSelector('#messages .msg >> text=Heads-up: looking at the queue backlog now');
+    await expect.poll(() => page.locator('#channel-ephemeral .ephemeral').count()).toBe(0);
+
+    await write('/oncall');
+    const oncall = page.locator('#channel-ephemeral .ephemeral.ok pre');
+    await expect.poll(() => oncall.locator('strong').first().textContent()).toBe('sre-primary');
+    expect(await oncall.textContent()).not.toContain('*');
+    const times = await page.locator('#messages .msg time').allTextContents();
+    expect(times.length).toBeGreaterThan(0);
+    for (const t of times) expect(t).toMatch(/^(\w{3} \d{1,2} \w{3} )?\d\d:\d\d \S+$/);
+    expect(await page.locator('#clock-now').textContent()).toMatch(/^\w{3} \d{1,2} \w{3} \d\d:\d\d \S+$/);
+    await screenshot('error-cleared-oncall');
   });
 });

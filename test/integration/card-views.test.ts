@@ -62,7 +62,11 @@ describe(`card views (${TEST_DB_KIND})`, () => {
       'Initech Studio',
     ]);
     expect(view(outage).assignee).toBeNull();
-    expect(view(outage).escalation).toEqual({ level: 'level 1', status: 'active' });
+    expect(view(outage).escalation).toEqual({
+      level: 'level 1',
+      status: 'active',
+      text: 'paging level 1, Primary on-call',
+    });
     expect(view(outage).slaSummary).toMatch(/^first response breached/);
     expect(view(globex).assignee).toEqual({ name: 'Jun Watanabe', platformUserId: 'U0JUN00001' });
     expect(view(globex).escalation).toBeNull();

@@ -74,6 +74,18 @@ describe(`escalation through Discord (${TEST_DB_KIND})`, () => {
       const [e] = await bot.app.rows<{ status: string }>('select status from escalations');
       expect(e?.status).toBe('acknowledged');
     });
+    // Both DMs that paged jun now say who acknowledged and when, with their buttons gone.
+    await eventually(() => {
+      const dms = bot.fake.messagesIn(dm);
+      expect(dms).toHaveLength(2);
+      for (const m of dms) {
+        expect(m.content).toMatch(
+          /^🚨 Page for Primary on-call( \(page 2\))?: #1 [\s\S]*\n✅ acknowledged by Jun Watanabe \d\d:\d\d UTC$/,
+        );
+        expect(m.components).toEqual([]);
+      }
+    });
+    expect(bot.fake.requestsTo(new RegExp(`^PATCH /channels/${dm}/messages/\\d+$`))).toHaveLength(2);
     await advance(120);
     expect(botPosts().filter((p) => p.channel === dm)).toHaveLength(2);
     await eventually(() =>

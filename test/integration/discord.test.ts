@@ -119,7 +119,7 @@ describe(`Discord adapter end to end (${TEST_DB_KIND})`, () => {
     ]);
     expect(unclaim).toBe('Ticket #1 is back in its queue.');
     const [t] = await tickets();
-    bot.fake.interactionCreate({
+    const { token } = bot.fake.interactionCreate({
       kind: 'button',
       channelId: D.enterpriseQueue,
       user: D.priya,
@@ -127,6 +127,13 @@ describe(`Discord adapter end to end (${TEST_DB_KIND})`, () => {
       messageId: t!.card_message_ref!,
     });
     await eventually(async () => expect((await tickets())[0]?.assignee_id).not.toBeNull());
+    // The clicker is told, ephemerally.
+    const confirmation = await eventually(() => {
+      const r = bot.fake.requestsTo(/^POST \/webhooks\/\d+\/.+$/).find((x) => x.path.includes(token));
+      if (!r) throw new Error('no follow-up yet');
+      return r.body as { content?: string; flags?: number };
+    });
+    expect(confirmation).toMatchObject({ content: 'Ticket #1 is yours.', flags: 64 });
   });
 
   it('refuses a customer running an agent command and hides other organizations', async () => {

@@ -4,11 +4,16 @@ import { escalateTicket } from '../../src/app/escalation/escalate-ticket.js';
 import { addMessage } from '../../src/app/intake/add-message.js';
 import { openTicket } from '../../src/app/intake/open-ticket.js';
 import type { ActorRef } from '../../src/app/shared/actors.js';
+import { buildCardViews } from '../../src/app/shared/card-view.js';
 import { resolveTicket } from '../../src/app/tickets/resolve-ticket.js';
+import { setPriority } from '../../src/app/tickets/set-priority.js';
 import { setStatus } from '../../src/app/tickets/set-status.js';
 import * as slaTick from '../../src/jobs/sla-tick.js';
+import type { ChatDelivery, DeliveryRequest } from '../../src/ports/chat.js';
 import { useTestApp } from '../support/app.js';
 import { TEST_DB_KIND } from '../support/database.js';
+import { eventually } from '../support/eventually.js';
+import { startTestWorker } from '../support/worker.js';
 
 const app = useTestApp();
 
@@ -42,6 +47,34 @@ const pages = async () =>
   app.rows<{ key: string; user: string }>(
     "select idempotency_key as key, payload->>'userId' as user from outbox where payload->>'kind' = 'direct_message' order by id",
   );
+
+/** A chat platform that takes everything and records what it was asked to send (ref = key). */
+function recordingPlatform(): { delivery: ChatDelivery; requests: DeliveryRequest[] } {
+  const requests: DeliveryRequest[] = [];
+  const delivery: ChatDelivery = {
+    platform: 'slack',
+    async deliver(req) {
+      requests.push(req);
+      return { ok: true, ref: req.body.kind === 'page_update' ? (req.page?.ref ?? null) : req.key };
+    },
+  };
+  return { delivery, requests };
+}
+
+/** Delivers everything due with the outbox worker, until nothing is left pending. */
+async function deliverAll(delivery: ChatDelivery) {
+  const worker = startTestWorker(app.deps, delivery);
+  try {
+    await eventually(async () => {
+      const [row] = await app.rows<{ n: number }>(
+        "select count(*)::int as n from outbox where status = 'pending'",
+      );
+      expect(row?.n).toBe(0);
+    });
+  } finally {
+    await worker.stop();
+  }
+}
 
 describe(`SLA tick and escalation (${TEST_DB_KIND})`, () => {
   it('saves a batch of evaluated tickets together: each its own state, version and clock projection', async () => {
@@ -140,6 +173,61 @@ describe(`SLA tick and escalation (${TEST_DB_KIND})`, () => {
     expect(await events()).toContain('acknowledged');
     const again = await acknowledgeEscalation(app.deps, { actor: jun, ticketId: 1 });
     expect(again.ok ? null : again.error.message).toBe('No escalation is running for ticket #1.');
+  });
+
+  it('acknowledging edits every DM that paged for it, a shared one only for its own page; the card says who and when', async () => {
+    const platform = recordingPlatform();
+    app.clock.set(T0);
+    const [a, b, c] = [await openP1('outage one'), await openP1('outage two'), await openP1('outage three')];
+    await at(15); // all three breach: one DM to jun with three pages
+    await deliverAll(platform.delivery);
+    await at(25); // no acknowledgement: the three are paged again, in a second shared DM
+    await deliverAll(platform.delivery);
+    const dms = platform.requests.filter((r) => r.body.kind === 'direct_message').map((r) => r.key);
+    expect(dms).toHaveLength(2);
+
+    app.clock.set(T0 + 26 * 60_000);
+    expect((await acknowledgeEscalation(app.deps, { actor: jun, ticketId: b.id })).ok).toBe(true);
+    app.clock.set(T0 + 27 * 60_000);
+    expect((await acknowledgeEscalation(app.deps, { actor: jun, ticketId: c.id })).ok).toBe(true);
+    await deliverAll(platform.delivery);
+
+    const edits = platform.requests.filter((r) => r.body.kind === 'page_update');
+    // One edit per DM per acknowledgement, each of a DM that was posted, after it.
+    expect(edits.map((e) => (e.body as { pageKey: string }).pageKey).sort()).toEqual([...dms, ...dms].sort());
+    for (const e of edits) {
+      expect(e.page?.ref).toBe((e.body as { pageKey: string }).pageKey);
+      // Rendered at delivery: both acknowledgements are in every edit, ticket a's page is not.
+      expect(e.page?.acknowledged).toEqual([
+        { ticketId: b.id, text: 'acknowledged by Jun Watanabe 15:26 UTC' },
+        { ticketId: c.id, text: 'acknowledged by Jun Watanabe 15:27 UTC' },
+      ]);
+    }
+    const views = await app.deps.store.withoutTransaction(async (uow) =>
+      buildCardViews(uow, [...(await uow.tickets.getMany([a.id, b.id])).values()], app.clock.now()),
+    );
+    expect(views.get(a.id)?.escalation?.text).toBe('paging level 1, Primary on-call');
+    expect(views.get(b.id)?.escalation).toEqual({
+      level: 'level 1',
+      status: 'acknowledged',
+      text: 'acknowledged by Jun Watanabe 15:26 UTC',
+    });
+  });
+
+  it('a page sent at a priority change is edited when acknowledged, like a page of the tick', async () => {
+    app.clock.set(T0);
+    const t = await openP1('How do I export invoices as CSV?');
+    expect(t.priority).not.toBe('P1');
+    app.clock.set(T0 + 20 * 60_000); // past a P1's 15-minute first response
+    expect((await setPriority(app.deps, { actor: priya, ticketId: t.id, priority: 'P1' })).ok).toBe(true);
+    const [dm] = await pages();
+    expect(dm?.key).toMatch(/^esc:\d+:l0:a1:dm:jun$/); // paged at the change, not by a tick
+    await deliverAll(recordingPlatform().delivery);
+    expect((await acknowledgeEscalation(app.deps, { actor: jun, ticketId: t.id })).ok).toBe(true);
+    const edits = await app.rows<{ page: string }>(
+      "select payload->>'pageKey' as page from outbox where payload->>'kind' = 'page_update'",
+    );
+    expect(edits).toEqual([{ page: dm!.key }]);
   });
 
   it('a ticket waiting on the customer does not escalate; resolving stops a running chain', async () => {

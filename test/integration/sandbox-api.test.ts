@@ -190,11 +190,186 @@ describe(`sandbox API (${TEST_DB_KIND})`, () => {
       text: ' ',
       clientId: '12345670',
     });
-    expect(empty).toMatchObject({ status: 400, body: { message: 'text: type something' } });
+    expect(empty).toMatchObject({ status: 400, body: { message: 'Type something before sending.' } });
     const dm = await post('messages', { as: 'ines', channel: '@jun', text: 'hello', clientId: '12345671' });
     expect(dm.status).toBe(403);
     expect((await post('clock', { minutes: 0 })).status).toBe(400);
     expect((await post('actions', { as: 'priya', action: 'delete', ticketId: 1 })).status).toBe(400);
+  });
+
+  it("errors are sentences for people, never the validation library's wording", async () => {
+    const cases: Array<[string, unknown, string]> = [
+      ['messages', null, 'The body must be a JSON object.'],
+      ['messages', [1, 2], 'The body must be a JSON object.'],
+      [
+        'messages',
+        { as: 5, channel: 'northwind-support', text: 'hi', clientId: '12345678' },
+        '"as" must be the sandbox handle of the person acting, e.g. "ines".',
+      ],
+      [
+        'messages',
+        { as: 'ines', channel: 'northwind-support', threadId: 1.5, text: 'hi', clientId: '12345678' },
+        '"threadId" must be the number of the message that starts the thread, or null.',
+      ],
+      [
+        'messages',
+        { as: 'ines', channel: 'northwind-support', text: 'hi', clientId: 'short' },
+        '"clientId" must be the id the browser gave this message (8 to 64 characters).',
+      ],
+      [
+        'actions',
+        { as: 'priya', action: 'delete', ticketId: 1 },
+        '"action" must be one of claim, escalate, resolve, acknowledge, priority.',
+      ],
+      ['actions', { as: 'priya', action: 'claim', ticketId: '1' }, '"ticketId" must be a ticket number.'],
+      ['clock', { minutes: 0 }, 'Fast-forward by at least 1 minute.'],
+      ['clock', { minutes: 1.5 }, 'Fast-forward by a whole number of minutes ("minutes").'],
+    ];
+    for (const [path, body, message] of cases)
+      expect(await post(path, JSON.stringify(body))).toMatchObject({
+        status: 400,
+        body: { error: 'invalid_request', message },
+      });
+  });
+
+  it('refuses fields it does not know, instead of dropping them', async () => {
+    const typo = await post('messages', {
+      as: 'ines',
+      channel: 'northwind-support',
+      threadID: 1,
+      text: 'a reply meant for a thread',
+      clientId: 'unknown-field-01',
+    });
+    expect(typo).toMatchObject({
+      status: 400,
+      body: {
+        error: 'invalid_request',
+        message: 'Unknown field "threadID": this request takes as, channel, threadId, text and clientId.',
+      },
+    });
+    const action = await post('actions', { as: 'priya', action: 'claim', ticketId: 1, force: true });
+    expect(action).toMatchObject({
+      status: 400,
+      body: { message: expect.stringMatching(/^Unknown field "force"/) },
+    });
+    const clock = await post('clock', { minutes: 5, hours: 1 });
+    expect(clock).toMatchObject({
+      status: 400,
+      body: { message: expect.stringMatching(/^Unknown field "hours"/) },
+    });
+    expect(
+      await app.rows("select id from sandbox_messages where text = 'a reply meant for a thread'"),
+    ).toEqual([]);
+  });
+
+  it('a reply goes under a message of the same channel that starts a thread; nothing else is stored', async () => {
+    const root = await post('messages', {
+      as: 'ines',
+      channel: 'northwind-support',
+      text: 'Webhooks to our ERP stopped arriving',
+      clientId: 'thread-root-01',
+    });
+    const rootId = (root.body.message as { id: number }).id;
+    const reply = (
+      threadId: number,
+      channel = 'northwind-support',
+      clientId = `reply-${threadId}-${channel}`,
+    ) => post('messages', { as: 'ines', channel, threadId, text: 'any news?', clientId });
+    const people = "select id from sandbox_messages where author <> 'tierdesk'"; // the bot's replies come and go
+    const before = await app.rows(people);
+
+    expect(await reply(999_999)).toMatchObject({
+      status: 400,
+      body: { error: 'unknown_thread', message: 'There is no message 999999 to reply to.' },
+    });
+    const lena = await post('messages', {
+      as: 'priya',
+      channel: 'queue-enterprise',
+      text: 'internal: looking at the ERP webhooks',
+      clientId: 'queue-root-0001',
+    });
+    const queueMessage = (lena.body.message as { id: number }).id;
+    const other = await post('messages', {
+      as: 'priya',
+      channel: 'northwind-support',
+      threadId: queueMessage,
+      text: 'crossing rooms',
+      clientId: 'cross-room-0001',
+    });
+    expect(other).toMatchObject({
+      status: 400,
+      body: {
+        error: 'thread_not_in_channel',
+        message: `Message ${queueMessage} is not in northwind-support: a reply goes in the channel of its thread.`,
+      },
+    });
+    const ok = await reply(rootId);
+    expect(ok.status).toBe(200);
+    const okId = (ok.body.message as { id: number }).id;
+    expect(await reply(okId)).toMatchObject({
+      status: 400,
+      body: { error: 'not_a_thread', message: expect.stringContaining(`reply to message ${rootId}`) },
+    });
+    // Only the root, the queue note and the one good reply were stored: no orphans.
+    expect((await app.rows(people)).length).toBe(before.length + 2);
+    expect(await app.rows("select id from sandbox_messages where text = 'crossing rooms'")).toEqual([]);
+  });
+
+  it('takes a message of 40,000 characters, the documented limit, and refuses a longer one with a sentence', async () => {
+    const at = (n: number, clientId: string, text = 'x'.repeat(n)) =>
+      post('messages', { as: 'ines', channel: 'northwind-support', text, clientId });
+    // Multi-byte text at the limit is over 64 KB of JSON: still taken.
+    const full = await at(0, 'limit-40000-01', 'é'.repeat(40_000));
+    expect(full.status).toBe(200);
+    expect((full.body.message as { text: string }).text).toHaveLength(40_000);
+    expect(await at(40_001, 'limit-40001-01')).toMatchObject({
+      status: 400,
+      body: {
+        error: 'invalid_request',
+        message: 'The message is 40,001 characters long; the limit is 40,000. Shorten it or split it in two.',
+      },
+    });
+  });
+
+  it('stores what a browser sends as safe text: NUL dropped, a lone surrogate replaced', async () => {
+    const r = await post('messages', {
+      as: 'ines',
+      channel: 'northwind-support',
+      text: 'Invoices\u0000 fail \ud83d since noon',
+      clientId: 'normalise-0001',
+    });
+    expect(r.status).toBe(200);
+    expect((r.body.message as { text: string }).text).toBe('Invoices fail \ufffd since noon');
+  });
+
+  it('a card button tells the clicker what it did; /oncall comes back as formatted text, not markup', async () => {
+    const opened = await post('messages', {
+      as: 'ines',
+      channel: 'northwind-support',
+      text: 'Reports page throws a 500 since this morning',
+      clientId: 'confirm-claim-01',
+    });
+    expect(opened.status).toBe(200);
+    const [t] = await app.rows<{ id: number }>('select id from tickets order by id desc limit 1');
+    const claim = await post('actions', { as: 'priya', action: 'claim', ticketId: Number(t!.id) });
+    expect(claim.body.ephemeral).toEqual({
+      ok: true,
+      text: `Ticket #${t!.id} is yours.`,
+      ticketId: Number(t!.id),
+    });
+
+    const oncall = await post('messages', {
+      as: 'priya',
+      channel: 'queue-enterprise',
+      text: '/oncall',
+      clientId: 'oncall-00000001',
+    });
+    const reply = oncall.body.ephemeral as { ok: boolean; text: string; rich: unknown[] };
+    expect(reply.ok).toBe(true);
+    expect(reply.text).not.toContain('*');
+    expect(reply.text).toMatch(/^sre-primary: \S.* until \w{3} \d{1,2} \w{3} \d\d:\d\d \S+, then /);
+    expect(reply.rich[0]).toEqual({ bold: 'sre-primary' });
+    expect(reply.rich).toContainEqual({ mention: expect.any(String), name: expect.any(String) });
   });
 
   it('fast-forward moves the app clock and is kept in the database; refused next to a real platform', async () => {

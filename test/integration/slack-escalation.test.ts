@@ -15,15 +15,35 @@ afterAll(async () => {
 
 const advance = (minutes: number) => advanceAndTick(bot, minutes);
 
-/** Messages posted in the DM channel Slack opened for a user. */
-function dmTexts(user: string) {
+/** The DM channel Slack opened for a user, if any. */
+function dmChannel(user: string): string | undefined {
   const open = bot.fake
     .callsTo('conversations.open')
     .find(
       (c) => c.args.users === user && (c.response as { channel?: { id?: string } } | undefined)?.channel?.id,
     );
-  const channel = (open?.response as { channel?: { id?: string } } | undefined)?.channel?.id;
+  return (open?.response as { channel?: { id?: string } } | undefined)?.channel?.id;
+}
+
+/** Messages posted in the DM channel Slack opened for a user. */
+function dmTexts(user: string) {
+  const channel = dmChannel(user);
   return channel ? bot.fake.posted(channel) : [];
+}
+
+/** The latest edit of each message in a user's DM channel, by ts. */
+function dmEdits(user: string) {
+  const channel = dmChannel(user);
+  return new Map(channel ? bot.fake.updates(channel).map((u) => [u.ts, u.message]) : []);
+}
+
+/** The Acknowledge buttons anywhere in a message's blocks, by the ticket they acknowledge. */
+function ackButtons(node: unknown): string[] {
+  if (Array.isArray(node)) return node.flatMap(ackButtons).sort();
+  if (!node || typeof node !== 'object') return [];
+  const o = node as Record<string, unknown>;
+  const own = o.action_id === ACTION_IDS.acknowledge ? [String(o.value)] : [];
+  return [...own, ...Object.values(o).flatMap(ackButtons)].sort();
 }
 
 describe(`escalation through Slack (${TEST_DB_KIND})`, () => {
@@ -54,10 +74,36 @@ describe(`escalation through Slack (${TEST_DB_KIND})`, () => {
 
     const click = await bot.click('U0DANA0001', { action_id: ACTION_IDS.acknowledge, value: '1' });
     expect(click.status).toBe(200);
+    expect(await click.reply()).toBe('Ticket #1 is acknowledged; paging stopped.');
     await eventually(async () => {
       const [e] = await bot.app.rows<{ status: string }>('select status from escalations');
       expect(e?.status).toBe('acknowledged');
     });
+    // Every DM that paged for it now says who acknowledged it and when, and has no button left.
+    const [{ at }] = (await bot.app.rows<{ at: string }>(
+      "select state->>'acknowledgedAt' as at from escalations",
+    )) as [{ at: string }];
+    const ackedAt = `acknowledged by Dana Whitfield ${new Date(Number(at)).toISOString().slice(11, 16)} UTC`;
+    await eventually(() => {
+      for (const user of ['U0JUN00001', 'U0DANA0001']) {
+        const edits = dmEdits(user);
+        expect([...edits.keys()].sort()).toEqual(
+          dmTexts(user)
+            .map((p) => p.ts)
+            .sort(),
+        );
+        for (const m of edits.values()) {
+          expect(ackButtons(m.blocks)).toEqual([]);
+          expect(JSON.stringify(m.blocks)).toContain(`✅ ${ackedAt}`);
+        }
+      }
+    });
+    // And the card's Escalation line says so too.
+    await eventually(() =>
+      expect(JSON.stringify(bot.fake.updates('C0ENTENG01').at(-1)?.message.blocks)).toContain(
+        `*Escalation:* ${ackedAt}`,
+      ),
+    );
     const before = bot.fake.posted().length;
     await advance(120);
     const later = bot.fake
@@ -106,9 +152,18 @@ describe(`escalation through Slack (${TEST_DB_KIND})`, () => {
       ).toHaveLength(1),
     );
 
-    // Acknowledging one of them stops that ticket's chain only.
+    expect(ackButtons(page.message.blocks)).toEqual(['2', '3', '4']);
+
+    // Acknowledging one of them stops that ticket's chain only, and takes only its button away.
     const click = await bot.click('U0JUN00001', { action_id: ACTION_IDS.acknowledge, value: '3' });
     expect(click.status).toBe(200);
+    await eventually(() => {
+      const edited = dmEdits('U0JUN00001').get(page.ts);
+      expect(ackButtons(edited?.blocks)).toEqual(['2', '4']);
+      expect(JSON.stringify(edited?.blocks)).toMatch(
+        /#3 Enterprise P1 [^"]*\\n✅ acknowledged by Jun Watanabe \d\d:\d\d UTC/,
+      );
+    });
     await eventually(async () => {
       const rows = await bot.app.rows<{ ticket: number; status: string }>(
         'select ticket_id as ticket, status from escalations where ticket_id > 1 order by ticket_id',

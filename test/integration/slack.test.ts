@@ -129,12 +129,15 @@ describe(`Slack adapter end to end (${TEST_DB_KIND})`, () => {
     const [t0] = await opened(await customerWrites());
     const click = await bot.click('U0PRIYA001', { action_id: ACTION_IDS.claim, value: String(t0!.id) });
     expect(click.status).toBe(200);
+    // The clicker is told, only them; the card says who holds it and offers Claim no more.
+    expect(await click.reply()).toBe('Ticket #1 is yours.');
     await eventually(async () => {
       const [t1] = await ticketRow();
       expect(t1?.assignee_id).not.toBeNull();
       const lastUpdate = bot.fake.updates('C0ENTENG01').at(-1);
       expect(lastUpdate?.ts).toBe(t0?.card_message_ref);
       expect(JSON.stringify(lastUpdate?.message.blocks)).toContain('<@U0PRIYA001>');
+      expect(JSON.stringify(lastUpdate?.message.blocks)).not.toContain(ACTION_IDS.claim);
     });
 
     const cmd = await bot.command('/ticket', `unclaim #${t0!.id}`, 'U0PRIYA001');
@@ -400,8 +403,9 @@ describe(`Slack adapter end to end (${TEST_DB_KIND})`, () => {
     const bad = await bot.command('/oncall', 'override <@U0MARCO001> forever', 'U0PRIYA001');
     expect(await bad.reply()).toMatch(/^"forever" is not a duration between 1m and 14d/);
     const ok = await bot.command('/oncall', 'override <@U0MARCO001|marco> 4h', 'U0PRIYA001');
+    // In the rotation's zone, as the list below shows it.
     expect(await ok.reply()).toMatch(
-      /^Marco Bianchi is on call for sre-primary until Mon 2 Mar 19:0\d UTC\.$/,
+      /^Marco Bianchi is on call for sre-primary until Mon 2 Mar 14:0\d EST\.$/,
     );
     const list = await bot.command('/oncall', '', 'U0INESNW01');
     expect(await list.reply()).toMatch(

@@ -103,7 +103,20 @@ export class DiscordDelivery implements ChatDelivery {
         }
         return (await this.post(b.channelId, rendered, req.key)).id;
       }
+      case 'page_update':
+        return this.editPage(req);
     }
+  }
+
+  /** Edits a page DM to show who acknowledged which of its pages (their buttons go). */
+  private async editPage(req: DeliveryRequest): Promise<string | null> {
+    if (!req.page) return null; // the DM never went out: nothing to edit
+    const { original, ref, acknowledged } = req.page;
+    const channel = await this.dmChannel(original.userId);
+    await this.rest.patch(Routes.channelMessage(channel, ref), {
+      body: renderDirectMessage(original, acknowledged),
+    });
+    return ref;
   }
 
   /**

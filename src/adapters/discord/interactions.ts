@@ -21,7 +21,7 @@ import { normalizeText } from '../../domain/text.js';
 import type { Logger } from '../../ports/logger.js';
 import type { InFlight } from '../in-flight.js';
 import { commandText } from './command-definitions.js';
-import { parseCustomId } from './render.js';
+import { clip, parseCustomId, renderRich } from './render.js';
 import { onNewTicketCommand, onTicketFormSubmit, TICKET_FORM_ID } from './ticket-form.js';
 
 export interface DiscordInteractionDeps {
@@ -76,9 +76,7 @@ async function runCommand(c: DiscordInteractionDeps, i: ChatInputCommandInteract
       sub === 'override'
         ? commandText('override', { person: opts.person, duration: opts.duration, rotation: opts.rotation })
         : '';
-    return handleOnCallCommand(c.deps, actor, text, (p) =>
-      p.platformUserId ? `<@${p.platformUserId}>` : p.name,
-    );
+    return handleOnCallCommand(c.deps, actor, text);
   }
   return { ok: false, text: `Unknown command /${i.commandName}.` };
 }
@@ -94,10 +92,11 @@ async function onCommand(c: DiscordInteractionDeps, i: ChatInputCommandInteracti
     reply = internalErrorReply(err);
   }
   if (reply.ok) c.wake();
-  await i.editReply({ content: reply.text.slice(0, 2000), allowedMentions: { parse: [] } });
+  const content = reply.rich ? renderRich(reply.rich) : reply.text;
+  await i.editReply({ content: clip(content, 2000), allowedMentions: { parse: [] } });
 }
 
-/** Card buttons and the priority menu: acknowledged at once; a refusal is an ephemeral follow-up. */
+/** Card buttons and the priority menu: acknowledged at once; the outcome is an ephemeral follow-up. */
 async function onComponent(
   c: DiscordInteractionDeps,
   i: ButtonInteraction | StringSelectMenuInteraction,
@@ -107,7 +106,7 @@ async function onComponent(
   await i.deferUpdate();
   const actor: ActorRef = { platform: 'discord', externalId: i.user.id };
   const ticketId = parsed.ticketId;
-  let r: Result<unknown>;
+  let r: Result<string>;
   try {
     const value = parsed.action === 'priority' ? ((i as StringSelectMenuInteraction).values[0] ?? '') : '';
     r = await runCardAction(c.deps, actor, parsed.action, ticketId, value);
@@ -120,12 +119,12 @@ async function onComponent(
     return;
   }
   if (r.ok) c.wake();
-  else
-    await i.followUp({
-      content: r.error.message,
-      flags: MessageFlags.Ephemeral,
-      allowedMentions: { parse: [] },
-    });
+  // The clicker hears that it worked (the card changes for everyone, a little later), or why not.
+  await i.followUp({
+    content: r.ok ? r.value : r.error.message,
+    flags: MessageFlags.Ephemeral,
+    allowedMentions: { parse: [] },
+  });
 }
 
 export function registerInteractions(client: Client, c: DiscordInteractionDeps): void {

@@ -1,3 +1,5 @@
+import { escapeMarkdown } from 'discord.js';
+import type { RichText } from '../../app/shared/rich-text.js';
 import type { TicketCardView } from '../../ports/chat.js';
 import type { OutboundBody } from '../../ports/outbound.js';
 
@@ -102,9 +104,7 @@ export function renderCard(view: TicketCardView, opts: { threadLink: string | nu
       field('Customer thread', opts.threadLink ? `[open](${opts.threadLink})` : 'in the customer channel'),
       field('SLA', `${view.slaSummary}\n${clocks}`, false),
       field('Why here', view.reasons.join('; '), false),
-      ...(view.escalation
-        ? [field('Escalation', `${view.escalation.status} · ${view.escalation.level ?? ''}`)]
-        : []),
+      ...(view.escalation ? [field('Escalation', view.escalation.text)] : []),
     ],
   };
   return {
@@ -113,6 +113,23 @@ export function renderCard(view: TicketCardView, opts: { threadLink: string | nu
     components: components(view),
     allowed_mentions: { parse: [] as string[] },
   };
+}
+
+const DISCORD_ID = /^\d{17,20}$/;
+
+/**
+ * Rich text as Discord markdown: text escaped (markdown and mentions neutralised), bold as `**…**`,
+ * mentions as `<@id>` for Discord user ids and the name otherwise. Send it with
+ * `allowed_mentions: { parse: [] }` where nobody is to be pinged.
+ */
+export function renderRich(rich: RichText): string {
+  return rich
+    .map((s) => {
+      if (typeof s === 'string') return neutralise(escapeMarkdown(s));
+      if ('bold' in s) return `**${neutralise(escapeMarkdown(s.bold))}**`;
+      return s.mention && DISCORD_ID.test(s.mention) ? `<@${s.mention}>` : neutralise(escapeMarkdown(s.name));
+    })
+    .join('');
 }
 
 /** Plain text (thread replies, notices). Mentions only of the listed users; never @everyone. */
@@ -124,16 +141,33 @@ export function renderText(text: string, mentions: string[] = []) {
   };
 }
 
-/** A direct message; a page gets an Acknowledge button, several pages one each (five to a row). */
-export function renderDirectMessage(body: Extract<OutboundBody, { kind: 'direct_message' }>) {
-  const base = renderText(body.text);
-  if (!body.actions.includes('acknowledge')) return base;
-  const acks = body.pages?.length
-    ? body.pages.map((p) => ({ ticketId: p.ticketId, label: `Acknowledge #${p.ticketId}` }))
+/**
+ * A direct message; a page gets an Acknowledge button, several pages one each (five to a row).
+ * Once a page is acknowledged (the DM is edited then), its button goes and a line says who
+ * acknowledged it and when; an edit always sends `components`, so a button removed is gone.
+ */
+export function renderDirectMessage(
+  body: Extract<OutboundBody, { kind: 'direct_message' }>,
+  acknowledged: ReadonlyArray<{ ticketId: number; text: string }> = [],
+) {
+  const acked = new Map(acknowledged.map((a) => [a.ticketId, a.text]));
+  const paged = body.pages?.length
+    ? body.pages.map((p) => p.ticketId)
     : body.ticketId !== null
-      ? [{ ticketId: body.ticketId, label: 'Acknowledge' }]
+      ? [body.ticketId]
       : [];
-  if (acks.length === 0) return base;
+  const several = (body.pages?.length ?? 0) > 0;
+  const notes = paged.flatMap((id) => {
+    const text = acked.get(id);
+    return text === undefined ? [] : [`✅ ${several ? `#${id} ` : ''}${neutralise(text)}`];
+  });
+  // The notes are what changed: they are kept whole, the original text gives way if it must.
+  const tail = notes.length > 0 ? `\n${notes.join('\n')}` : '';
+  const base = renderText(`${clip(body.text, LIMITS.content - tail.length)}${tail}`);
+  if (!body.actions.includes('acknowledge') || paged.length === 0) return base;
+  const acks = paged
+    .filter((id) => !acked.has(id))
+    .map((id) => ({ ticketId: id, label: several ? `Acknowledge #${id}` : 'Acknowledge' }));
   const rows: Array<{ type: 1; components: object[] }> = [];
   for (let i = 0; i < Math.min(acks.length, 25); i += 5)
     rows.push({

@@ -1,72 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { z } from 'zod';
-import { CARD_ACTIONS } from '../../app/commands/card-action.js';
 import type { Policy } from '../../domain/policy.js';
 import { type Handler, type Method, type RouteOptions, sendJson } from '../../http/server.js';
 import type { OffsetClock } from '../../ports/clock.js';
 import { dmChannel } from './delivery.js';
 import { clickAction, postMessage, type SandboxInboundDeps } from './inbound.js';
+import {
+  actionSchema,
+  BadRequest,
+  clockSchema,
+  MAX_BODY,
+  parseBody,
+  postSchema,
+  readJson,
+} from './requests.js';
 
-const MAX_BODY = 64 * 1024;
 /** Messages per channel the browser gets when it (re)connects. */
 const HISTORY = 200;
-
-const postSchema = z.object({
-  as: z.string().min(1),
-  channel: z.string().min(1).max(80),
-  threadId: z.number().int().positive().nullable().default(null),
-  text: z.string().trim().min(1, 'type something').max(4000),
-  clientId: z.string().min(8).max(64),
-});
-const actionSchema = z.object({
-  as: z.string().min(1),
-  action: z.enum(CARD_ACTIONS),
-  ticketId: z.number().int().positive(),
-  value: z.string().max(20).default(''),
-});
-const clockSchema = z.object({
-  minutes: z
-    .number()
-    .int()
-    .min(1, 'at least 1 minute')
-    .max(7 * 24 * 60, 'at most a week at a time'),
-});
-
-class BadRequest extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  // JSON only: a cross-site form cannot post it without a CORS preflight, which we never grant.
-  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? ''))
-    throw new BadRequest(415, 'unsupported_media_type', 'send application/json');
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new BadRequest(413, 'too_large', `the body is over ${MAX_BODY} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    throw new BadRequest(400, 'bad_json', 'the body is not valid JSON');
-  }
-}
-
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const r = schema.safeParse(body);
-  if (r.success) return r.data;
-  const first = r.error.issues[0];
-  const where = first?.path.length ? `${first.path.join('.')}: ` : '';
-  throw new BadRequest(400, 'invalid_request', `${where}${first?.message ?? 'invalid request'}`);
-}
 
 export interface SandboxApiDeps extends SandboxInboundDeps {
   policy: Policy;
@@ -91,7 +40,7 @@ export function sandboxApi(c: SandboxApiDeps): ApiRoute[] {
   async function person(handle: string) {
     const p = (await c.store.people()).find((x) => x.id === handle);
     if (!p)
-      throw new BadRequest(400, 'unknown_person', `nobody in the directory is "${handle}" on the sandbox`);
+      throw new BadRequest(400, 'unknown_person', `Nobody in the directory is "${handle}" on the sandbox.`);
     return p;
   }
 
@@ -99,7 +48,28 @@ export function sandboxApi(c: SandboxApiDeps): ApiRoute[] {
     if (channel.startsWith('@')) return;
     if (queues().some((q) => q.id === channel)) return;
     if ((await c.store.rooms()).some((r) => r.id === channel)) return;
-    throw new BadRequest(400, 'unknown_channel', `there is no channel "${channel}" in the sandbox`);
+    throw new BadRequest(400, 'unknown_channel', `There is no channel "${channel}" in the sandbox.`);
+  }
+
+  /**
+   * A reply goes under a message that starts a thread in the same channel, as on Slack; anything
+   * else would be stored as a reply to nothing (an orphan no one sees) or cross into another room.
+   */
+  async function threadIn(channel: string, threadId: number) {
+    const root = await c.store.get(threadId);
+    if (!root) throw new BadRequest(400, 'unknown_thread', `There is no message ${threadId} to reply to.`);
+    if (root.channel !== channel)
+      throw new BadRequest(
+        400,
+        'thread_not_in_channel',
+        `Message ${threadId} is not in ${channel}: a reply goes in the channel of its thread.`,
+      );
+    if (root.threadId !== null)
+      throw new BadRequest(
+        400,
+        'not_a_thread',
+        `Message ${threadId} is itself a reply: reply to message ${root.threadId}, which starts its thread.`,
+      );
   }
 
   /**
@@ -111,7 +81,7 @@ export function sandboxApi(c: SandboxApiDeps): ApiRoute[] {
     const rooms = await c.store.rooms();
     const viewer = handle === null ? null : (people.find((p) => p.id === handle) ?? null);
     if (handle !== null && !viewer)
-      throw new BadRequest(400, 'unknown_person', `nobody in the directory is "${handle}" on the sandbox`);
+      throw new BadRequest(400, 'unknown_person', `Nobody in the directory is "${handle}" on the sandbox.`);
     const org = viewer?.organization ?? null;
     const visibleRooms = org === null ? rooms : rooms.filter((r) => r.organization === org);
     const roomIds = new Set(visibleRooms.map((r) => r.id));
@@ -148,13 +118,14 @@ export function sandboxApi(c: SandboxApiDeps): ApiRoute[] {
       c.hub.attach(res, (await viewOf(asParam(req))).sees);
     },
     'POST /sandbox/api/messages': async (req, res) => {
-      const body = parse(postSchema, await readJson(req));
+      const body = parseBody(postSchema, await readJson(req));
       const p = await person(body.as);
       if (!body.text.startsWith('/')) await knownChannel(body.channel);
       if (!(await viewOf(p.id)).sees(body.channel))
-        throw new BadRequest(403, 'not_your_channel', `${p.name} is not a member of ${body.channel}`);
+        throw new BadRequest(403, 'not_your_channel', `${p.name} is not a member of ${body.channel}.`);
       if (body.channel.startsWith('@') && body.channel !== dmChannel(p.id) && !body.text.startsWith('/'))
-        throw new BadRequest(403, 'not_your_dm', 'you can only write in your own direct messages');
+        throw new BadRequest(403, 'not_your_dm', 'You can only write in your own direct messages.');
+      if (body.threadId !== null) await threadIn(body.channel, body.threadId);
       const out = await postMessage(c, {
         person: p,
         channel: body.channel,
@@ -165,17 +136,17 @@ export function sandboxApi(c: SandboxApiDeps): ApiRoute[] {
       sendJson(res, 200, out.kind === 'command' ? { ephemeral: out.reply } : out);
     },
     'POST /sandbox/api/actions': async (req, res) => {
-      const body = parse(actionSchema, await readJson(req));
+      const body = parseBody(actionSchema, await readJson(req));
       const reply = await clickAction(c, await person(body.as), body.action, body.ticketId, body.value);
       sendJson(res, 200, { ephemeral: reply });
     },
     'POST /sandbox/api/clock': async (req, res) => {
-      const body = parse(clockSchema, await readJson(req));
+      const body = parseBody(clockSchema, await readJson(req));
       if (!c.clock.controllable)
         throw new BadRequest(
           409,
           'clock_locked',
-          'the clock only moves when the sandbox runs alone (no Slack or Discord configured)',
+          'The clock only moves when the sandbox runs alone (no Slack or Discord configured).',
         );
       c.clock.instance.offsetMs = await c.store.advanceClock(body.minutes * 60_000);
       c.hub.publish({ type: 'clock', now: c.clock.instance.now(), offsetMs: c.clock.instance.offsetMs });

@@ -1,5 +1,6 @@
 import type { ChatDelivery, DeliveryOutcome, DeliveryRequest } from '../../ports/chat.js';
 import type { Clock } from '../../ports/clock.js';
+import type { OutboundBody } from '../../ports/outbound.js';
 import type { SandboxMessage, SandboxRepository } from '../../ports/sandbox.js';
 import type { SandboxHub } from './hub.js';
 
@@ -8,6 +9,11 @@ export const BOT = 'tierdesk';
 
 /** The channel of a direct message with a sandbox identity. */
 export const dmChannel = (handle: string) => `@${handle}`;
+
+/** What the page needs besides a DM's text: its Acknowledge buttons, one per page. */
+function dmPayload(b: Extract<OutboundBody, { kind: 'direct_message' }>): Record<string, unknown> | null {
+  return b.actions.length ? { actions: b.actions, ...(b.pages ? { pages: b.pages } : {}) } : null;
+}
 
 /**
  * Delivers outbox messages into the sandbox workspace (rows in Postgres, pushed to browsers).
@@ -76,9 +82,19 @@ export class SandboxDelivery implements ChatDelivery {
           channel: dmChannel(b.userId),
           threadId: null,
           text: b.text,
-          payload: b.actions.length ? { actions: b.actions, ...(b.pages ? { pages: b.pages } : {}) } : null,
+          payload: dmPayload(b),
           ticketId: b.ticketId,
         });
+      case 'page_update': {
+        // The page shows who acknowledged it in place of its button (see web/message.ts).
+        if (!req.page) return null;
+        const { original, ref, acknowledged } = req.page;
+        return this.store.update(
+          Number(ref),
+          { text: original.text, payload: { ...dmPayload(original), acknowledged } },
+          this.clock.now(),
+        );
+      }
       case 'ticket_card': {
         if (!req.card) return null; // the ticket is gone
         const { view, existingRef } = req.card;

@@ -64,10 +64,7 @@ async function runCommand(c: SandboxInboundDeps, post: SandboxPost): Promise<Com
   }
   if (name === 'support')
     return handleSupportCommand(c.deps, { actor, platform: 'sandbox', here: post.channel }, rest);
-  if (name === 'oncall')
-    return handleOnCallCommand(c.deps, actor, rest, (p) =>
-      p.platformUserId ? `@${p.platformUserId}` : p.name,
-    );
+  if (name === 'oncall') return handleOnCallCommand(c.deps, actor, rest);
   return { ok: false, text: `Unknown command /${name}.\n\n${COMMANDS_USAGE}` };
 }
 
@@ -137,5 +134,5 @@ export async function clickAction(
   const r = await runCardAction(c.deps, actorOf(person), action, ticketId, value);
   if (!r.ok) return { ok: false, text: r.error.message };
   c.wake();
-  return { ok: true, text: 'Done.', ticketId };
+  return { ok: true, text: r.value, ticketId };
 }

@@ -12,7 +12,7 @@ export interface SlackActionDeps {
   wake: () => void;
 }
 
-type Run = (actor: ActorRef, ticketId: number, value: string) => Promise<Result<unknown>>;
+type Run = (actor: ActorRef, ticketId: number, value: string) => Promise<Result<string>>;
 
 /** A pattern matching exactly these names: one Bolt listener for several actions or commands. */
 export function exactly(names: readonly string[]): RegExp {
@@ -20,7 +20,8 @@ export function exactly(names: readonly string[]): RegExp {
 }
 
 /**
- * Card buttons and the priority menu → use cases; a refusal is an ephemeral message to the clicker.
+ * Card buttons and the priority menu → use cases; the outcome (done, or why not) is an ephemeral
+ * message to the clicker.
  * One listener for all of them: Bolt runs every registered listener's middleware for every
  * incoming event, so each listener more costs every message in every linked channel.
  */
@@ -50,7 +51,8 @@ export function registerActions(app: App, c: SlackActionDeps): void {
         throw new Error(`bad ticket id in action ${actionId}`);
       const r = await run({ platform: 'slack', externalId: b.user.id }, ticketId, value);
       if (r.ok) c.wake();
-      else await say(respond, r.error.message);
+      // The clicker hears that it worked (the card changes for everyone, a little later).
+      await say(respond, r.ok ? r.value : r.error.message);
     } catch (err) {
       c.logger.error({ err, actionId }, 'block action failed');
       await say(respond, 'Something went wrong on our side; nothing was changed. Please try again.');

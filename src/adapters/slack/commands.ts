@@ -11,6 +11,7 @@ import type { AppDeps } from '../../app/deps.js';
 import { normalizeText } from '../../domain/text.js';
 import type { Logger } from '../../ports/logger.js';
 import { exactly } from './actions.js';
+import { renderRich } from './render.js';
 import { openTicketForm, registerTicketForm } from './ticket-form.js';
 
 /** Slack's escaped mentions (`<@U123|name>`, `<#C123|name>`) → the neutral `@U123` / `#C123`. */
@@ -25,7 +26,7 @@ export interface SlackCommandDeps {
 }
 
 async function reply(respond: RespondFn, r: CommandReply): Promise<void> {
-  await respond({ response_type: 'ephemeral', text: r.text });
+  await respond({ response_type: 'ephemeral', text: r.rich ? renderRich(r.rich) : r.text });
 }
 
 /**
@@ -63,9 +64,7 @@ export function registerCommands(app: App, c: SlackCommandDeps): void {
     ),
   );
   handle('/oncall', (text, user) =>
-    handleOnCallCommand(c.deps, { platform: 'slack', externalId: user }, text, (p) =>
-      p.platformUserId ? `<@${p.platformUserId}>` : p.name,
-    ),
+    handleOnCallCommand(c.deps, { platform: 'slack', externalId: user }, text),
   );
   app.command(exactly([...runs.keys()]), async ({ command, ack, respond, client }) => {
     await ack();

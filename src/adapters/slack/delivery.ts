@@ -137,7 +137,23 @@ export class SlackDelivery implements ChatDelivery {
       }
       case 'ticket_card':
         return this.card(req, b);
+      case 'page_update':
+        return this.editPage(req);
     }
+  }
+
+  /** Edits a page DM (`chat.update`) to show who acknowledged which of its pages. */
+  private async editPage(req: DeliveryRequest): Promise<string | null> {
+    if (!req.page) return null; // the DM never went out: nothing to edit
+    const { original, ref, acknowledged } = req.page;
+    const channel = await this.dmChannel(original.userId);
+    if (!channel) return null;
+    await (this.opts.urgentClient ?? this.client).chat.update({
+      channel,
+      ts: ref,
+      ...renderDirectMessage(original, acknowledged),
+    });
+    return ref;
   }
 
   private async card(

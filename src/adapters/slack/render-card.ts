@@ -55,11 +55,11 @@ const CLOCK_ICON: Record<CardClock['state'], string> = {
 };
 
 /** A Map, not an object literal: the status is a free string and must not hit `constructor` & co. */
-const ESCALATION_LABEL: ReadonlyMap<string, string> = new Map([
-  ['active', 'paging'],
-  ['acknowledged', 'acknowledged'],
-  ['stopped', 'stopped'],
-  ['exhausted', 'exhausted — nobody acknowledged'],
+const ESCALATION_ICON: ReadonlyMap<string, string> = new Map([
+  ['active', '📣'],
+  ['acknowledged', '✅'],
+  ['stopped', '⏹'],
+  ['exhausted', '⛔'],
 ]);
 
 const PLATFORM_NAME: Record<Platform, string> = { slack: 'Slack', discord: 'Discord', sandbox: 'Sandbox' };
@@ -152,9 +152,8 @@ function clockText(clock: CardClock): string {
 }
 
 function escalationText(escalation: NonNullable<TicketCardView['escalation']>): string {
-  const status = ESCALATION_LABEL.get(escalation.status) ?? escalation.status;
-  const raw = escalation.level ? `${status} · level ${escalation.level}` : status;
-  return `📣 *Escalation:* ${fitText(raw, ESCALATION_MAX)}`;
+  const icon = ESCALATION_ICON.get(escalation.status) ?? '📣';
+  return `${icon} *Escalation:* ${fitText(escalation.text, ESCALATION_MAX)}`;
 }
 
 function priorityOption(p: Priority): SelectOption {

@@ -1,3 +1,5 @@
+import type { RichText } from '../../app/shared/rich-text.js';
+
 /**
  * Text helpers for Slack mrkdwn. Everything here counts UTF-16 code units, which is never less than
  * what Slack counts (characters), so a string that fits here fits in Slack.
@@ -102,4 +104,19 @@ export function mrkdwnLink(url: string, label: string): string | null {
   if (!/^https?:\/\/\S+$/i.test(url)) return null;
   const safe = url.replace(/&/g, '&amp;').replace(/</g, '%3C').replace(/>/g, '%3E').replace(/\|/g, '%7C');
   return `<${safe}|${escapeMrkdwn(label)}>`;
+}
+
+/**
+ * Rich text as Slack mrkdwn: text escaped, bold as `*…*` (Slack has no escape for an asterisk
+ * inside bold, so one there is dropped), mentions as `<@U…>` when the id is a Slack user id and
+ * the name otherwise.
+ */
+export function renderRich(rich: RichText): string {
+  return rich
+    .map((s) => {
+      if (typeof s === 'string') return escapeMrkdwn(s);
+      if ('bold' in s) return `*${escapeMrkdwn(s.bold.replaceAll('*', ''))}*`;
+      return s.mention && isSlackUserId(s.mention) ? `<@${s.mention}>` : escapeMrkdwn(s.name);
+    })
+    .join('');
 }

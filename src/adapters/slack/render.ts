@@ -4,11 +4,12 @@ import {
   type ActionsBlock,
   button,
   clampBlocks,
+  context,
   mrkdwn,
   type SlackBlock,
   section,
 } from './render-blocks.js';
-import { fitText, isSlackUserId, SLACK_LIMITS } from './render-text.js';
+import { escapeMrkdwn, fitText, isSlackUserId, SLACK_LIMITS } from './render-text.js';
 
 /**
  * Slack rendering of tierdesk's outbound messages: pure functions from platform-neutral bodies to
@@ -26,7 +27,7 @@ export {
   ticketIdFromBlockId,
 } from './render-blocks.js';
 export { type CardRenderOptions, PRIORITY_EMOJI, renderCard, STATUS_LABEL } from './render-card.js';
-export { escapeMrkdwn, fitText, SLACK_LIMITS, truncate } from './render-text.js';
+export { escapeMrkdwn, fitText, renderRich, SLACK_LIMITS, truncate } from './render-text.js';
 
 type ChannelMessageBody = Extract<OutboundBody, { kind: 'channel_message' }>;
 type DirectMessageBody = Extract<OutboundBody, { kind: 'direct_message' }>;
@@ -54,28 +55,48 @@ export function renderChannelMessage(
   return { text: prefix ? `${prefix} ${text}` : text };
 }
 
+/** Acknowledged pages of a DM by ticket, with their line ("acknowledged by Jun Watanabe 10:40 UTC"). */
+export type Acknowledged = ReadonlyArray<{ ticketId: number; text: string }>;
+
+const ackLine = (text: string) => `✅ ${escapeMrkdwn(text)}`;
+
 /**
  * A direct message; an escalation page gets an Acknowledge button carrying the ticket id. Several
- * pages in one message are a section each, with the ticket's own Acknowledge beside it.
+ * pages in one message are a section each, with the ticket's own Acknowledge beside it. Once a
+ * page is acknowledged (the DM is edited then), its button gives way to who acknowledged it and
+ * when; the other pages of the DM keep theirs.
  */
-export function renderDirectMessage(body: DirectMessageBody): { text: string; blocks: SlackBlock[] } {
+export function renderDirectMessage(
+  body: DirectMessageBody,
+  acknowledged: Acknowledged = [],
+): { text: string; blocks: SlackBlock[] } {
+  const acked = new Map(acknowledged.map((a) => [a.ticketId, a.text]));
   const text = fitText(body.text.trim() || EMPTY, SLACK_LIMITS.sectionText);
   if (body.pages && body.pages.length > 0) {
     const [intro = EMPTY] = text.split('\n');
     const blocks: SlackBlock[] = [section(intro)];
-    for (const p of body.pages)
-      blocks.push({
-        type: 'section',
-        text: mrkdwn(fitText(p.text, SLACK_LIMITS.sectionText)),
-        accessory: button(ACTION_IDS.acknowledge, `Acknowledge #${p.ticketId}`, p.ticketId, 'primary'),
-      });
+    for (const p of body.pages) {
+      const done = acked.get(p.ticketId);
+      const line = fitText(p.text, SLACK_LIMITS.sectionText - (done ? done.length + 8 : 0));
+      blocks.push(
+        done === undefined
+          ? {
+              type: 'section',
+              text: mrkdwn(line),
+              accessory: button(ACTION_IDS.acknowledge, `Acknowledge #${p.ticketId}`, p.ticketId, 'primary'),
+            }
+          : section(`${line}\n${ackLine(done)}`),
+      );
+    }
     return {
       text: fitText(body.text.trim() || EMPTY, SLACK_LIMITS.messageText),
       blocks: clampBlocks(blocks),
     };
   }
   const blocks: SlackBlock[] = [section(text)];
-  if (body.ticketId !== null && body.actions.includes('acknowledge')) {
+  const done = body.ticketId === null ? undefined : acked.get(body.ticketId);
+  if (done !== undefined) blocks.push(context([ackLine(done)]));
+  else if (body.ticketId !== null && body.actions.includes('acknowledge')) {
     const actions: ActionsBlock = {
       type: 'actions',
       elements: [button(ACTION_IDS.acknowledge, 'Acknowledge', body.ticketId, 'primary')],

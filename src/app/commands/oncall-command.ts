@@ -1,8 +1,9 @@
-import { DateTime } from 'luxon';
 import type { AppDeps } from '../deps.js';
-import { listOnCall, type OnCallPerson } from '../oncall/list-oncall.js';
+import { listOnCall, type OnCallLine, type OnCallPerson } from '../oncall/list-oncall.js';
 import { overrideOnCall } from '../oncall/override-oncall.js';
 import type { ActorRef } from '../shared/actors.js';
+import { plainText, type RichSpan, type RichText } from '../shared/rich-text.js';
+import { formatDayAndTime } from '../shared/wording.js';
 import type { CommandReply } from './ticket-command.js';
 
 const ONCALL_USAGE = [
@@ -10,12 +11,27 @@ const ONCALL_USAGE = [
   '       /oncall override @person <duration> [rotation]  the person takes the pages from now (e.g. 4h, 90m, 1d)',
 ].join('\n');
 
-/** Runs `/oncall`; `mention` renders a person for the platform (e.g. `<@U123>`). */
+const mention = (p: OnCallPerson): RichSpan => ({ mention: p.platformUserId, name: p.name });
+
+/** "sre-primary: @Jun until Mon 9 Mar 10:00 EDT, then @Priya from Mon 9 Mar 10:00 EDT", rotation in bold. */
+function rotationLine(l: OnCallLine): RichText {
+  const line: RichText = [{ bold: l.rotation }, ': '];
+  if (l.now) {
+    line.push(mention(l.now), ` until ${formatDayAndTime(l.now.until, l.timezone)}`);
+    if (l.now.via === 'override') line.push(' (override)');
+  } else line.push('nobody');
+  if (l.next) line.push(', then ', mention(l.next), ` from ${formatDayAndTime(l.next.from, l.timezone)}`);
+  return line;
+}
+
+/**
+ * Runs `/oncall`. The list comes back as rich text (`rich`), which each adapter renders in its
+ * platform's markup with mentions of the people on call; `text` is the same without formatting.
+ */
 export async function handleOnCallCommand(
   deps: AppDeps,
   actor: ActorRef,
   text: string,
-  mention: (p: OnCallPerson) => string,
 ): Promise<CommandReply> {
   const words = text.trim().split(/\s+/).filter(Boolean);
   if (words[0]?.toLowerCase() === 'override') return override(deps, actor, words.slice(1));
@@ -24,16 +40,8 @@ export async function handleOnCallCommand(
   const r = await listOnCall(deps, actor.platform);
   if (!r.ok) return { ok: false, text: r.error.message };
   if (r.value.length === 0) return { ok: true, text: 'No on-call rotations are configured.' };
-  const fmt = (ms: number, zone: string) =>
-    DateTime.fromMillis(ms, { zone }).toFormat('ccc d LLL HH:mm ZZZZ');
-  const lines = r.value.map((l) => {
-    const now = l.now
-      ? `${mention(l.now)} until ${fmt(l.now.until, l.timezone)}${l.now.via === 'override' ? ' (override)' : ''}`
-      : 'nobody';
-    const next = l.next ? `, then ${mention(l.next)} from ${fmt(l.next.from, l.timezone)}` : '';
-    return `*${l.rotation}*: ${now}${next}`;
-  });
-  return { ok: true, text: lines.join('\n') };
+  const rich = r.value.flatMap((l, i) => [...(i > 0 ? ['\n'] : []), ...rotationLine(l)]);
+  return { ok: true, text: plainText(rich), rich };
 }
 
 async function override(deps: AppDeps, actor: ActorRef, args: string[]): Promise<CommandReply> {
@@ -47,6 +55,6 @@ async function override(deps: AppDeps, actor: ActorRef, args: string[]): Promise
     rotation: rotation ?? null,
   });
   if (!r.ok) return { ok: false, text: `${r.error.message}\n\n${ONCALL_USAGE}` };
-  const until = DateTime.fromMillis(r.value.until, { zone: 'UTC' }).toFormat('ccc d LLL HH:mm ZZZZ');
+  const until = formatDayAndTime(r.value.until, r.value.timezone);
   return { ok: true, text: `${r.value.person} is on call for ${r.value.rotation} until ${until}.` };
 }

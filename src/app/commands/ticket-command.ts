@@ -4,6 +4,7 @@ import { acknowledgeEscalation } from '../escalation/acknowledge-escalation.js';
 import { escalateTicket } from '../escalation/escalate-ticket.js';
 import type { ActorRef } from '../shared/actors.js';
 import { clockLine } from '../shared/card-view.js';
+import type { RichText } from '../shared/rich-text.js';
 import { addNote } from '../tickets/add-note.js';
 import { assignTicket } from '../tickets/assign-ticket.js';
 import { claimTicket } from '../tickets/claim-ticket.js';
@@ -33,6 +34,8 @@ export interface CommandReply {
   text: string;
   /** The ticket the command acted on, when it succeeded. */
   ticketId?: number;
+  /** The same as `text` with formatting, when it has any: adapters render this one if present. */
+  rich?: RichText;
   /** `new` without text: show the form instead of a reply (`org` prefilled, staff only). */
   form?: { org: string | null };
 }

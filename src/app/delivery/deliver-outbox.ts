@@ -1,7 +1,14 @@
 import type { Platform } from '../../domain/policy.js';
-import type { ChatDelivery, DeliveryFailure, DeliveryOutcome, DeliveryRequest } from '../../ports/chat.js';
+import type {
+  ChatDelivery,
+  DeliveryFailure,
+  DeliveryOutcome,
+  DeliveryRequest,
+  PageDmView,
+} from '../../ports/chat.js';
 import type { ClaimedMessage, ClaimSpread, OutboxLane, UnitOfWork } from '../../ports/store.js';
 import type { AppDeps } from '../deps.js';
+import { pageViews } from '../escalation/page-updates.js';
 import { buildCardViews } from '../shared/card-view.js';
 
 export interface DeliveryOptions {
@@ -84,6 +91,25 @@ export async function cardViews(
 }
 
 /**
+ * What a claim's card edits and page edits must show, read concurrently with its other sends.
+ * Each is awaited by the edits that need it; a failure is theirs (never unhandled).
+ */
+export function editViews(deps: AppDeps, claimed: ClaimedMessage[]): EditViews {
+  const cards = cardViews(deps, claimed);
+  const pages = claimed.some((m) => m.body.kind === 'page_update')
+    ? deps.store.withoutTransaction((uow) => pageViews(uow, claimed, deps.clock.now()))
+    : Promise.resolve(new Map<string, PageDmView>());
+  for (const p of [cards, pages]) p.catch(() => {});
+  return { cards, pages };
+}
+
+export interface EditViews {
+  cards: Promise<Map<number, DeliveryRequest['card']>>;
+  /** By the outbox key of the page DM to edit. */
+  pages: Promise<Map<string, PageDmView>>;
+}
+
+/**
  * The thread of a reply queued before its ticket's thread existed (a ticket opened by a command: its
  * root message went out first, under the same ordering key, and recorded the thread on the ticket).
  */
@@ -93,16 +119,18 @@ async function pendingThread(deps: AppDeps, ticketId: number): Promise<string | 
 }
 
 /**
- * The request for a claimed message, its card view or thread filled in; null: it cannot go yet (its
- * ticket's root message is not posted: retried later, never sent to the channel instead).
+ * The request for a claimed message, its card view, page DM or thread filled in; null: it cannot go
+ * yet (its ticket's root message is not posted: retried later, never sent to the channel instead).
  */
 export async function requestFor(
   deps: AppDeps,
   m: ClaimedMessage,
-  views: Promise<Map<number, DeliveryRequest['card']>>,
+  views: EditViews,
 ): Promise<DeliveryRequest | null> {
   const req: DeliveryRequest = { key: m.key, body: m.body, card: null, uncertain: m.uncertain };
-  if (m.body.kind === 'ticket_card') return { ...req, card: (await views).get(m.body.ticketId) ?? null };
+  if (m.body.kind === 'ticket_card')
+    return { ...req, card: (await views.cards).get(m.body.ticketId) ?? null };
+  if (m.body.kind === 'page_update') return { ...req, page: (await views.pages).get(m.body.pageKey) ?? null };
   if (m.body.kind !== 'thread_reply' || m.body.threadRef !== null) return req;
   const threadRef = await pendingThread(deps, m.body.ticketId);
   return threadRef === null ? null : { ...req, body: { ...m.body, threadRef } };

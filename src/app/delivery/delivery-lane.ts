@@ -4,17 +4,16 @@ import type { ClaimedMessage, OutboxLane } from '../../ports/store.js';
 import type { AppDeps } from '../deps.js';
 import {
   attempt,
-  cardViews,
   claimDue,
   DEFAULT_CONCURRENCY,
   type DeliveryOptions,
+  type EditViews,
+  editViews,
   NO_THREAD,
   type Outcome,
   recordOutcomes,
   requestFor,
 } from './deliver-outbox.js';
-
-type Views = Awaited<ReturnType<typeof cardViews>>;
 
 /**
  * The part of a lease a call may take: the adapters' call timeout is 10 s of the default 15 s. A
@@ -114,7 +113,7 @@ class Recorder {
  */
 export class DeliveryLane {
   /** Per destination: claimed messages not yet handed to the platform, oldest first. */
-  private readonly lines = new Map<string, Array<{ m: ClaimedMessage; views: Promise<Views> }>>();
+  private readonly lines = new Map<string, Array<{ m: ClaimedMessage; views: EditViews }>>();
   private readonly slots: Slots;
   private readonly recorder: Recorder;
   private held = 0;
@@ -152,9 +151,9 @@ export class DeliveryLane {
     ]);
     if (claimed.length === 0) return 0;
     this.held += claimed.length;
-    // Pages and replies go out at once; card edits first need their views built (concurrently).
-    const views = cardViews(this.deps, claimed);
-    views.catch(() => {}); // awaited by each card's send, which handles the failure
+    // Pages and replies go out at once; card and page edits first need their views built
+    // (concurrently), each awaited by the send that needs it, which handles a failure.
+    const views = editViews(this.deps, claimed);
     for (const m of claimed) {
       const line = this.lines.get(m.destination);
       if (line) line.push({ m, views });
@@ -197,7 +196,7 @@ export class DeliveryLane {
     this.progress();
   }
 
-  private async send(m: ClaimedMessage, views: Promise<Views>): Promise<void> {
+  private async send(m: ClaimedMessage, views: EditViews): Promise<void> {
     if (m.leasedUntil - this.deps.clock.now() < this.opts.leaseMs * CALL_SHARE) {
       this.recorder.add({ m, released: true });
       return;
@@ -206,7 +205,7 @@ export class DeliveryLane {
     try {
       req = await requestFor(this.deps, m, views);
     } catch (err) {
-      this.deps.logger.error({ err, outbox: m.id }, 'card view or thread lookup failed');
+      this.deps.logger.error({ err, outbox: m.id }, 'card view, page view or thread lookup failed');
       this.recorder.add({ m, released: true });
       return;
     }

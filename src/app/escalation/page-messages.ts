@@ -1,7 +1,7 @@
 import type { EscalationAction } from '../../domain/escalation/types.js';
 import type { Platform } from '../../domain/policy.js';
 import type { OutboundMessage } from '../../ports/outbound.js';
-import type { EscalationRecord, TicketRecord } from '../../ports/store.js';
+import type { EscalationRecord, PageMessageRecord, TicketRecord } from '../../ports/store.js';
 import { clockLine } from '../shared/card-view.js';
 import { chunks, groupBy } from '../shared/grouping.js';
 import { headline, queueNotice } from '../shared/sla-consequences.js';
@@ -80,12 +80,14 @@ function directMessage(dms: Dm[], now: number): OutboundMessage {
         text: pageText(t, first.page.action, now),
         ticketId: t.id,
         actions: ['acknowledge'],
+        escalationId: first.page.escalation.id,
       },
     };
   }
   const pages = dms.map((d) => ({
     ticketId: d.page.ticket.id,
     text: pageLine(d.page.ticket, d.page.action, now),
+    escalationId: d.page.escalation.id,
   }));
   const key = `pages:${dms.map((d) => pageBase(d.page).slice('esc:'.length)).join(',')}:dm:${person}`;
   return {
@@ -173,6 +175,24 @@ export function pageMessages(pages: PageIntent[], now: number): OutboundMessage[
   ))
     for (const chunk of chunks(group, PAGES_PER_MESSAGE)) out.push(...queueMessages(chunk, now));
   return out;
+}
+
+/**
+ * Which escalations each page DM among `entries` pages for, to record with them
+ * (`EscalationRepository.recordPageMessages`): acknowledging one edits every DM that carries it.
+ */
+export function pageMessageRecords(entries: Array<{ messages: OutboundMessage[] }>): PageMessageRecord[] {
+  return entries.flatMap(({ messages }) =>
+    messages.flatMap((m) => {
+      const b = m.body;
+      if (b.kind !== 'direct_message') return [];
+      const ids = b.pages?.length ? b.pages.map((p) => p.escalationId) : [b.escalationId];
+      const { key, platform, orderingKey } = m;
+      return [...new Set(ids)].flatMap((escalationId) =>
+        escalationId === undefined ? [] : [{ escalationId, key, platform, orderingKey, userId: b.userId }],
+      );
+    }),
+  );
 }
 
 /** pageMessages as outbox entries: a message of one ticket's page keeps the ticket's id. */

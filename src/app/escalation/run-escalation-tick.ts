@@ -4,7 +4,7 @@ import type { EscalationRecord, TicketRecord, UnitOfWork } from '../../ports/sto
 import type { AppDeps } from '../deps.js';
 import { cardMessage } from '../shared/ticket-change.js';
 import { bookFor, type RecipientBooks } from './escalation-recipients.js';
-import { pageEntries } from './page-messages.js';
+import { pageEntries, pageMessageRecords } from './page-messages.js';
 import { decide, type EscalationStep, stepOutputs } from './start-escalations.js';
 
 /** Evaluates one escalation of an active ticket and saves its new state; returns what it led to. */
@@ -62,6 +62,10 @@ export async function runEscalationTick(
     // The ticket row is only read: use cases lock ticket then escalation, so locking the ticket here
     // (after the escalation) could deadlock, and writing it could undo a concurrent claim. The card is
     // rendered from the ticket as it is at delivery, so a refresh needs no ticket change.
+    const pages = pageEntries(
+      stepped.flatMap((s) => s.step.pages),
+      now,
+    );
     await Promise.all([
       uow.events.appendMany(
         stepped.map(({ ticket, step }) => ({ ticketId: ticket.id, events: step.events, actorId: null })),
@@ -73,13 +77,11 @@ export async function runEscalationTick(
             ticketId: ticket.id,
             messages: [...step.messages, ...cardMessage(ticket, `esc:${e.id}:${now}`)],
           })),
-          ...pageEntries(
-            stepped.flatMap((s) => s.step.pages),
-            now,
-          ),
+          ...pages,
         ],
         now,
       ),
+      uow.escalations.recordPageMessages(pageMessageRecords(pages)),
     ]);
     return due.length;
   });

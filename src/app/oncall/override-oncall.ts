@@ -27,7 +27,7 @@ export function parseDuration(s: string): number | null {
 export function overrideOnCall(
   deps: AppDeps,
   input: { actor: ActorRef; person: ActorRef; duration: string; rotation: string | null },
-): Promise<Result<{ rotation: string; person: string; until: number }>> {
+): Promise<Result<{ rotation: string; person: string; until: number; timezone: string }>> {
   return inTransaction(deps, async (uow) => {
     const at = deps.clock.now();
     const actor = await requireStaff(uow, input.actor, 'set on-call overrides');
@@ -66,6 +66,11 @@ export function overrideOnCall(
       to: at + ms,
       createdBy: actor.id,
     });
-    return { rotation: rotation.name, person: person.displayName, until: at + ms };
+    return {
+      rotation: rotation.name,
+      person: person.displayName,
+      until: at + ms,
+      timezone: rotation.timezone,
+    };
   });
 }

@@ -10,6 +10,7 @@ import type {
   UnitOfWork,
 } from '../../ports/store.js';
 import { threadOf } from './outbound.js';
+import { acknowledgedLine } from './wording.js';
 
 const LABEL: Record<ClockKind, string> = {
   first_response: 'first response',
@@ -81,18 +82,50 @@ interface CardFacts {
   people: Map<number, PersonRecord>;
   identities: Map<number, IdentityRecord[]>;
   escalations: Map<number, EscalationRecord>;
+  /** Who acknowledged the escalations, by handle. */
+  acknowledgers: Map<string, PersonRecord>;
 }
 
-/** Reads the facts of all the cards in four queries, whatever their number. */
+/**
+ * Reads the facts of all the cards in four queries whatever their number, and a fifth for the
+ * names of those who acknowledged pages, when any did.
+ */
 async function cardFacts(uow: UnitOfWork, ts: TicketRecord[]): Promise<CardFacts> {
   const assignees = ts.flatMap((t) => (t.assigneeId ? [t.assigneeId] : []));
   const [organizations, people, identities, escalations] = await Promise.all([
     uow.directory.organizationsByIds(ts.map((t) => t.organizationId)),
     uow.directory.peopleByIds([...ts.flatMap((t) => (t.requesterId ? [t.requesterId] : [])), ...assignees]),
     uow.directory.identitiesOfPeople(assignees),
-    uow.escalations.activeFor(ts.map((t) => t.id)),
+    uow.escalations.latestFor(ts.map((t) => t.id)),
   ]);
-  return { organizations, people, identities, escalations };
+  const handles = [...escalations.values()].flatMap((e) => e.state.acknowledgedBy ?? []);
+  const acknowledgers = handles.length > 0 ? await uow.directory.peopleByHandles(handles) : new Map();
+  return { organizations, people, identities, escalations, acknowledgers };
+}
+
+/** The card's Escalation line: where the chain is, or who stopped it and when. */
+export function escalationLine(
+  t: TicketRecord,
+  e: EscalationRecord,
+  acknowledgers: ReadonlyMap<string, PersonRecord>,
+  now: number,
+): string {
+  const s = e.state;
+  const level = t.policySnapshot.chain.levels[s.level];
+  const where = `level ${s.level + 1}${level ? `, ${level.name}` : ''}`;
+  switch (s.status) {
+    case 'active':
+      return s.pagesAtLevel > 0 ? `paging ${where}` : `about to page ${where}`;
+    case 'acknowledged': {
+      const by = s.acknowledgedBy ?? 'someone';
+      const name = acknowledgers.get(by)?.displayName ?? by;
+      return acknowledgedLine(name, s.acknowledgedAt ?? now, t.policySnapshot.calendar.timezone, now);
+    }
+    case 'exhausted':
+      return `nobody acknowledged; the chain ran out at ${where}`;
+    case 'stopped':
+      return 'stopped before anyone acknowledged';
+  }
 }
 
 /** Builds what each ticket's card shows from the ticket as it is now, keyed by ticket id. */
@@ -141,7 +174,11 @@ function cardView(t: TicketRecord, facts: CardFacts, now: number): TicketCardVie
     slaSummary: summary(clocks, t.status),
     reasons: [...t.triageReasons, ...t.routeReasons],
     escalation: escalation
-      ? { level: `level ${escalation.state.level + 1}`, status: escalation.state.status }
+      ? {
+          level: `level ${escalation.state.level + 1}`,
+          status: escalation.state.status,
+          text: escalationLine(t, escalation, facts.acknowledgers, now),
+        }
       : null,
   };
 }

@@ -2,7 +2,7 @@ import type { SlaAction } from '../../domain/sla/types.js';
 import type { TicketEvent } from '../../domain/ticket.js';
 import type { OutboundMessage } from '../../ports/outbound.js';
 import type { TicketRecord, UnitOfWork } from '../../ports/store.js';
-import { pageMessages } from '../escalation/page-messages.js';
+import { pageMessageRecords, pageMessages } from '../escalation/page-messages.js';
 import { pagesTellQueue, startEscalations } from '../escalation/start-escalations.js';
 import { slaNotices, withoutBreachNotices } from './sla-consequences.js';
 
@@ -32,5 +32,8 @@ export async function slaConsequences(
   const step = steps.get(t.id);
   if (!step) return { events: [], messages }; // already escalating
   const told = pagesTellQueue(t, step) ? withoutBreachNotices(messages) : messages;
-  return { events: step.events, messages: [...told, ...step.messages, ...pageMessages(step.pages, now)] };
+  const pages = pageMessages(step.pages, now);
+  // Kept with their escalation, so an acknowledgement edits them (see acknowledge-escalation).
+  await uow.escalations.recordPageMessages(pageMessageRecords([{ messages: pages }]));
+  return { events: step.events, messages: [...told, ...step.messages, ...pages] };
 }

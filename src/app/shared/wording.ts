@@ -28,16 +28,34 @@ function localDay(ms: number, zone: string): string {
 const formatted = new Map<string, string>();
 const FORMATTED_MAX = 10_000;
 
+/**
+ * The one way tierdesk writes a time, on every platform and in the sandbox page: 24-hour, with the
+ * zone named as the English short name ("14:05 UTC", "09:05 EST", "15:05 GMT+1"); the day only when
+ * it is not today in that zone ("Mon 9 Mar 10:00 EDT"). The locale is fixed, so a server set to
+ * another language writes the same.
+ */
 export function formatInstant(ms: number, zone: string, now: number): string {
   const sameDay = localDay(ms, zone) === localDay(now, zone);
   const key = `${zone}|${Math.floor(ms / 60_000)}|${sameDay ? 1 : 0}`;
   const hit = formatted.get(key);
   if (hit !== undefined) return hit;
-  const dt = DateTime.fromMillis(ms, { zone });
-  const text = sameDay ? dt.toFormat('HH:mm ZZZZ') : dt.toFormat('ccc d LLL HH:mm ZZZZ');
+  const dt = DateTime.fromMillis(ms, { zone, locale: 'en-US' });
+  const text = sameDay ? dt.toFormat('HH:mm ZZZZ') : dt.toFormat(DAY_AND_TIME);
   if (formatted.size >= FORMATTED_MAX) formatted.clear();
   formatted.set(key, text);
   return text;
+}
+
+const DAY_AND_TIME = 'ccc d LLL HH:mm ZZZZ';
+
+/** A time with its day always ("Mon 9 Mar 10:00 EDT"): shift ends and starts, which are rarely today. */
+export function formatDayAndTime(ms: number, zone: string): string {
+  return DateTime.fromMillis(ms, { zone, locale: 'en-US' }).toFormat(DAY_AND_TIME);
+}
+
+/** "acknowledged by Jun Watanabe 10:40 UTC": on a card and on the page that was acknowledged. */
+export function acknowledgedLine(name: string, at: number, zone: string, now: number): string {
+  return `acknowledged by ${name} ${formatInstant(at, zone, now)}`;
 }
 
 /** "Enterprise · P1 · security — first response due by 14:05 UTC" */

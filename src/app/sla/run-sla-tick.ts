@@ -2,7 +2,7 @@ import { evaluateSla } from '../../domain/sla/evaluate.js';
 import type { UnitOfWork } from '../../ports/store.js';
 import type { AppDeps } from '../deps.js';
 import type { RecipientBooks } from '../escalation/escalation-recipients.js';
-import { pageEntries } from '../escalation/page-messages.js';
+import { pageEntries, pageMessageRecords } from '../escalation/page-messages.js';
 import { pagesTellQueue, startEscalations } from '../escalation/start-escalations.js';
 import { shareQueueNotices, slaNotices, withoutBreachNotices } from '../shared/sla-consequences.js';
 import { cardMessage, slaEvents } from '../shared/ticket-change.js';
@@ -79,6 +79,7 @@ export async function runSlaTick(
         ],
         now,
       ),
+      uow.escalations.recordPageMessages(pageMessageRecords(pages)),
     ]);
     return due.length;
   });

@@ -35,7 +35,30 @@ export const escalations = pgTable(
   (t) => [
     uniqueIndex('escalations_one_active_key').on(t.ticketId).where(sql`${t.status} = 'active'`),
     index('escalations_due_idx').on(t.nextCheckAt).where(sql`${t.nextCheckAt} is not null`),
+    // A card shows its ticket's latest escalation, acknowledged or not.
+    index('escalations_ticket_idx').on(t.ticketId, t.id),
   ],
+);
+
+/**
+ * The outbox DMs that carry each escalation's pages (a DM shared by several tickets' pages is here
+ * once per escalation), so that acknowledging one can edit every DM that paged for it.
+ */
+export const pageMessages = pgTable(
+  'page_messages',
+  {
+    escalationId: bigint('escalation_id', { mode: 'number' })
+      .notNull()
+      .references(() => escalations.id, { onDelete: 'cascade' }),
+    /** The DM's outbox idempotency key. */
+    outboxKey: text('outbox_key').notNull(),
+    platform: text('platform').notNull(),
+    /** The DM's ordering key: an edit queued under it waits for the DM to be delivered. */
+    orderingKey: text('ordering_key').notNull(),
+    /** The DM's recipient on `platform`. */
+    userId: text('user_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.escalationId, t.outboxKey] })],
 );
 
 /**

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
-import { DateTime } from 'luxon';
+import { DateTime, Settings } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { formatInstant } from '../../../src/app/shared/wording.js';
+import { acknowledgedLine, formatDayAndTime, formatInstant } from '../../../src/app/shared/wording.js';
 import { propertyRuns } from '../../support/property.js';
 
 /** What formatInstant promises: luxon's own text for the instant in the zone. */
 function luxonText(ms: number, zone: string, now: number): string {
-  const dt = DateTime.fromMillis(ms, { zone });
+  const dt = DateTime.fromMillis(ms, { zone, locale: 'en-US' });
   return dt.hasSame(DateTime.fromMillis(now, { zone }), 'day')
     ? dt.toFormat('HH:mm ZZZZ')
     : dt.toFormat('ccc d LLL HH:mm ZZZZ');
@@ -47,5 +47,23 @@ describe('formatInstant', () => {
       ),
       { numRuns: propertyRuns(3000) },
     );
+  });
+
+  it('writes one convention on any server: 24-hour, the zone named, English day names', () => {
+    const before = Settings.defaultLocale;
+    Settings.defaultLocale = 'fr-FR'; // a server set to French: a.m./p.m. or "lun." must not appear
+    try {
+      const now = Date.parse('2026-03-02T15:00:00Z');
+      expect(formatInstant(Date.parse('2026-03-09T14:00:00Z'), 'America/New_York', now)).toBe(
+        'Mon 9 Mar 10:00 EDT',
+      );
+      expect(formatInstant(Date.parse('2026-03-02T21:40:00Z'), 'Europe/Paris', now)).toBe('22:40 GMT+1');
+      expect(formatDayAndTime(Date.parse('2026-03-02T21:40:00Z'), 'UTC')).toBe('Mon 2 Mar 21:40 UTC');
+      expect(acknowledgedLine('Jun Watanabe', Date.parse('2026-03-02T10:40:00Z'), 'UTC', now)).toBe(
+        'acknowledged by Jun Watanabe 10:40 UTC',
+      );
+    } finally {
+      Settings.defaultLocale = before;
+    }
   });
 });

@@ -9,6 +9,7 @@ import {
   renderCard,
   renderChannelMessage,
   renderDirectMessage,
+  renderRich,
   renderThreadReply,
   SLACK_LIMITS,
   type SlackBlock,
@@ -224,21 +225,33 @@ describe('renderCard', () => {
     expect(field({ name: 'Sam', platformUserId: '<!channel>' })).toBe('*Assignee*\nSam');
   });
 
-  it('hides Escalate while an escalation is paging and shows its status', () => {
-    const { blocks } = renderCard(view({ escalation: { level: 'sre-primary', status: 'active' } }), {
-      permalink: null,
-    });
+  it('hides Escalate while an escalation is paging and shows its line', () => {
+    const paging = { level: 'level 1', status: 'active', text: 'paging level 1, Primary on-call' };
+    const { blocks } = renderCard(view({ escalation: paging }), { permalink: null });
     expect(actionIds(blocks)).toEqual([ACTION_IDS.claim, ACTION_IDS.resolve, ACTION_IDS.priority]);
-    expect(allTexts(blocks)).toContain('📣 *Escalation:* paging · level sre-primary');
+    expect(allTexts(blocks)).toContain('📣 *Escalation:* paging level 1, Primary on-call');
 
-    const acked = renderCard(view({ escalation: { level: null, status: 'acknowledged' } }), {
+    const acked = renderCard(
+      view({
+        escalation: { level: 'level 1', status: 'acknowledged', text: 'acknowledged by Jun <W> 10:40 UTC' },
+      }),
+      { permalink: null },
+    );
+    expect(actionIds(acked.blocks)).toContain(ACTION_IDS.escalate);
+    expect(allTexts(acked.blocks)).toContain('✅ *Escalation:* acknowledged by Jun &lt;W&gt; 10:40 UTC');
+
+    const odd = renderCard(view({ escalation: { level: null, status: 'constructor', text: 'odd' } }), {
       permalink: null,
     });
-    expect(actionIds(acked.blocks)).toContain(ACTION_IDS.escalate);
-    expect(allTexts(acked.blocks)).toContain('📣 *Escalation:* acknowledged');
+    expect(allTexts(odd.blocks)).toContain('📣 *Escalation:* odd');
+  });
 
-    const odd = renderCard(view({ escalation: { level: null, status: 'constructor' } }), { permalink: null });
-    expect(allTexts(odd.blocks)).toContain('📣 *Escalation:* constructor');
+  it('offers Claim only while nobody holds the ticket', () => {
+    const claimed = renderCard(view({ assignee: { name: 'Priya', platformUserId: 'U0PRIYA001' } }), {
+      permalink: null,
+    });
+    expect(actionIds(claimed.blocks)).not.toContain(ACTION_IDS.claim);
+    expect(actionIds(renderCard(view(), { permalink: null }).blocks)).toContain(ACTION_IDS.claim);
   });
 
   it('links the customer thread by permalink, else by channel, else by platform', () => {
@@ -323,7 +336,7 @@ describe('renderCard', () => {
           text: huge,
         })),
         reasons: Array.from({ length: 1000 }, () => huge),
-        escalation: { level: huge, status: huge },
+        escalation: { level: huge, status: huge, text: huge },
       }),
       { permalink: `https://x.slack.com/${'a'.repeat(5000)}` },
     );
@@ -508,6 +521,50 @@ describe('renderDirectMessage', () => {
       })),
     ]);
     expectWithinLimits(blocks);
+  });
+
+  it('once acknowledged, says who and when in place of the button', () => {
+    const { text, blocks } = renderDirectMessage(page, [
+      { ticketId: 42, text: 'acknowledged by Jun <Watanabe> 10:40 UTC' },
+    ]);
+    expect(text).toBe('You are paged for #42 &lt;Northwind&gt;');
+    expect(blocksOf(blocks)).toEqual([
+      { type: 'section', text: { type: 'mrkdwn', text: 'You are paged for #42 &lt;Northwind&gt;' } },
+      {
+        type: 'context',
+        elements: [{ type: 'mrkdwn', text: '✅ acknowledged by Jun &lt;Watanabe&gt; 10:40 UTC' }],
+      },
+    ]);
+    expect(actionIds(blocks)).toEqual([]);
+  });
+
+  it('in a DM of several pages, only the acknowledged ticket loses its button', () => {
+    const pages = [42, 43, 44].map((id) => ({ ticketId: id, text: `#${id} Enterprise P1 down` }));
+    const body = { ...page, ticketId: null, text: '🚨 3 pages at once.', pages };
+    const { blocks } = renderDirectMessage(body, [{ ticketId: 43, text: 'acknowledged by Jun 10:40 UTC' }]);
+    const sections = blocksOf(blocks).slice(1);
+    expect(sections.map((b) => b.accessory?.value ?? null)).toEqual(['42', null, '44']);
+    expect(sections[1]).toEqual({
+      type: 'section',
+      text: { type: 'mrkdwn', text: '#43 Enterprise P1 down\n✅ acknowledged by Jun 10:40 UTC' },
+    });
+    expectWithinLimits(blocks);
+  });
+});
+
+describe('renderRich', () => {
+  it('writes bold as mrkdwn, mentions Slack users and escapes everything else', () => {
+    expect(
+      renderRich([
+        { bold: 'sre-*primary*' },
+        ': ',
+        { mention: 'U0JUN00001', name: 'Jun' },
+        ' until 10:00 UTC <!channel>, then ',
+        { mention: null, name: 'Lena <L>' },
+        ' and ',
+        { mention: '<!here>', name: 'Odd' },
+      ]),
+    ).toBe('*sre-primary*: <@U0JUN00001> until 10:00 UTC &lt;!channel&gt;, then Lena &lt;L&gt; and Odd');
   });
 });
 

@@ -4,8 +4,9 @@
 
 import { api, send } from './api.js';
 import { clockText, fmtTime } from './clocks.js';
-import { $, h } from './dom.js';
+import { $ } from './dom.js';
 import { type MessageContext, messageView } from './message.js';
+import { clearEphemeral, ephemeral } from './notes.js';
 import { personas, sidebar } from './sidebar.js';
 import type { Clock, ClockState, Message, Person, Reply, State } from './types.js';
 
@@ -135,27 +136,14 @@ function selectChannel(id: string) {
   renderChannel();
 }
 
-function ephemeral(where: 'channel' | 'thread', reply: Reply) {
-  const box = $(`#${where}-ephemeral`);
-  const note = h(
-    'div',
-    { class: `ephemeral ${reply.ok ? 'ok' : 'refused'}`, role: 'status' },
-    h('small', {}, 'Only visible to you'),
-    h('pre', {}, reply.text),
-  );
-  const close = h('button', { type: 'button', class: 'link', 'aria-label': 'Dismiss' }, 'Dismiss');
-  close.addEventListener('click', () => note.remove());
-  note.append(close);
-  box.replaceChildren(note);
-}
-
 // ---- actions ----
 
 async function act(action: string, ticketId: number, value: string, channel: string) {
   const where = openThread !== null && channel === current ? 'thread' : 'channel';
   try {
+    // Done or refused, the clicker is told (the card changes for everyone a moment later).
     const r = await api<{ ephemeral: Reply }>('POST', 'actions', { as: me, action, ticketId, value });
-    if (!r.ephemeral.ok) ephemeral(where, r.ephemeral);
+    ephemeral(where, r.ephemeral);
   } catch (err) {
     ephemeral(where, { ok: false, text: (err as Error).message });
   }
@@ -171,6 +159,7 @@ function wireComposer(formSel: string, where: 'channel' | 'thread') {
     try {
       const r = await send(me, current, where === 'thread' ? openThread : null, text);
       if (r.ephemeral) ephemeral(where, r.ephemeral);
+      else clearEphemeral(where);
     } catch (err) {
       area.value = text; // nothing is lost: the text comes back to try again
       ephemeral(where, { ok: false, text: (err as Error).message });
@@ -193,6 +182,7 @@ function wireFastForward() {
   const go = async (minutes: number) => {
     try {
       setClock(await api<ClockState>('POST', 'clock', { minutes }));
+      clearEphemeral('channel');
       tickClocks();
     } catch (err) {
       ephemeral('channel', { ok: false, text: (err as Error).message });

@@ -33,8 +33,9 @@ export function cardView(card: Card, now: number, on: CardHandlers): HTMLElement
   fact('Requester', card.requesterName, 'requester');
   fact('Status', card.status.replaceAll('_', ' '), 'status');
   fact('Assignee', card.assignee?.name ?? 'unclaimed', 'assignee');
-  if (card.escalation)
-    fact('Escalation', `${card.escalation.level ?? ''} ${card.escalation.status}`.trim(), 'escalation');
+  const e = card.escalation;
+  // A card stored before escalations had their own line shows what it knew then.
+  if (e) fact('Escalation', e.text ?? `${e.level ?? ''} ${e.status}`.trim(), 'escalation');
   el.append(facts);
   const clocks = h('ul', { class: 'clocks' });
   for (const c of card.clocks) {
@@ -46,20 +47,34 @@ export function cardView(card: Card, now: number, on: CardHandlers): HTMLElement
   }
   el.append(clocks);
   if (card.reasons.length) el.append(h('p', { class: 'why' }, `Why here: ${card.reasons.join('; ')}`));
+  el.append(controls(card, on));
+  return el;
+}
+
+const ACTIVE = new Set(['new', 'open', 'waiting_on_customer']);
+
+/**
+ * The card's controls, as on Slack and Discord: Claim only while nobody holds the ticket (the
+ * Assignee line says who does), Escalate only while no chain is paging, and none but the link to
+ * the customer's thread once the ticket is resolved or closed.
+ */
+function controls(card: Card, on: CardHandlers): HTMLElement {
   const actions = h('div', { class: 'actions' });
   const button = (action: string, label: string) => {
     const b = h('button', { type: 'button', 'data-action': action }, label);
     b.addEventListener('click', () => on.act(action, ''));
     actions.append(b);
   };
-  button('claim', 'Claim');
-  button('escalate', 'Escalate');
-  button('resolve', 'Resolve');
-  const prio = h('select', { 'data-action': 'priority', 'aria-label': 'Priority' });
-  for (const p of PRIORITIES) prio.append(h('option', { value: p }, p));
-  prio.value = card.priority;
-  prio.addEventListener('change', () => on.act('priority', prio.value));
-  actions.append(prio);
+  if (ACTIVE.has(card.status)) {
+    if (!card.assignee) button('claim', 'Claim');
+    if (card.escalation?.status !== 'active') button('escalate', 'Escalate');
+    button('resolve', 'Resolve');
+    const prio = h('select', { 'data-action': 'priority', 'aria-label': 'Priority' });
+    for (const p of PRIORITIES) prio.append(h('option', { value: p }, p));
+    prio.value = card.priority;
+    prio.addEventListener('change', () => on.act('priority', prio.value));
+    actions.append(prio);
+  }
   const open = h(
     'button',
     { type: 'button', class: 'link', 'data-open-customer-thread': '' },
@@ -67,6 +82,5 @@ export function cardView(card: Card, now: number, on: CardHandlers): HTMLElement
   );
   open.addEventListener('click', () => on.openCustomerThread());
   actions.append(open);
-  el.append(actions);
-  return el;
+  return actions;
 }

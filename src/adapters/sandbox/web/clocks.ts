@@ -6,12 +6,34 @@ const CLOCK_LABEL: Record<Clock['clock'], string> = {
   resolution: 'Resolution',
 };
 
-export function fmtTime(ms: number): string {
-  return new Date(ms).toLocaleString(undefined, {
-    weekday: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-  });
+const PARTS = new Intl.DateTimeFormat('en-US', {
+  weekday: 'short',
+  year: 'numeric',
+  day: 'numeric',
+  month: 'short',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+  timeZoneName: 'short',
+});
+
+function parts(ms: number): Record<string, string> {
+  return Object.fromEntries(PARTS.formatToParts(ms).map((p) => [p.type, p.value]));
+}
+
+/**
+ * A time as tierdesk writes every time (src/app/shared/wording.ts): 24-hour with the zone named,
+ * "14:21 UTC", in the browser's zone; with the day ("Mon 2 Mar 14:21 UTC") unless it falls on the
+ * same day as `today` (the sandbox's now), or always when `today` is not given.
+ */
+export function fmtTime(ms: number, today: number | null = null): string {
+  const p = parts(ms);
+  const time = `${p.hour}:${p.minute} ${p.timeZoneName}`;
+  if (today !== null) {
+    const t = parts(today);
+    if (p.year === t.year && p.month === t.month && p.day === t.day) return time;
+  }
+  return `${p.weekday} ${p.day} ${p.month} ${time}`;
 }
 
 function fmtSpan(ms: number): string {

@@ -19,12 +19,31 @@ export interface MessageContext {
   openCustomerThread(channelId: string, root: number | null): void;
 }
 
-/** A page's Acknowledge, or one per ticket when several pages share the message. */
-function acknowledgements(m: Message): Array<{ ticketId: number; label: string }> {
+/**
+ * A page's Acknowledge, or one per ticket when several pages share the message; `done` is who
+ * acknowledged it and when, once someone has (the message is edited then).
+ */
+function acknowledgements(m: Message): Array<{ ticketId: number; label: string; done: string | null }> {
   if (!m.payload?.actions?.includes('acknowledge')) return [];
-  if (m.payload.pages?.length)
-    return m.payload.pages.map((p) => ({ ticketId: p.ticketId, label: `Acknowledge #${p.ticketId}` }));
-  return m.ticketId !== null ? [{ ticketId: m.ticketId, label: 'Acknowledge' }] : [];
+  const done = new Map((m.payload.acknowledged ?? []).map((a) => [a.ticketId, a.text]));
+  const several = (m.payload.pages?.length ?? 0) > 0;
+  const ids = several ? m.payload.pages!.map((p) => p.ticketId) : m.ticketId !== null ? [m.ticketId] : [];
+  return ids.map((ticketId) => ({
+    ticketId,
+    label: several ? `Acknowledge #${ticketId}` : 'Acknowledge',
+    done: done.has(ticketId) ? `✅ ${several ? `#${ticketId} ` : ''}${done.get(ticketId)}` : null,
+  }));
+}
+
+/** Acknowledge buttons, and for the pages already acknowledged, who did it and when instead. */
+function pageControls(m: Message, ctx: MessageContext): HTMLElement[] {
+  return acknowledgements(m).map(({ ticketId, label, done }) => {
+    if (done !== null)
+      return h('span', { class: 'acknowledged', 'data-acknowledged': String(ticketId) }, done);
+    const b = h('button', { type: 'button', class: 'primary', 'data-action': 'acknowledge' }, label);
+    b.addEventListener('click', () => ctx.act('acknowledge', ticketId, '', m.channel));
+    return b;
+  });
 }
 
 export function messageView(m: Message, inThread: boolean, ctx: MessageContext): HTMLElement {
@@ -38,7 +57,7 @@ export function messageView(m: Message, inThread: boolean, ctx: MessageContext):
       'div',
       { class: 'meta' },
       h('strong', {}, ctx.personName(m.author)),
-      h('time', {}, fmtTime(m.createdAt)),
+      h('time', {}, fmtTime(m.createdAt, ctx.now())),
       m.editedAt ? h('span', { class: 'edited' }, '(edited)') : null,
     ),
   );
@@ -57,12 +76,8 @@ export function messageView(m: Message, inThread: boolean, ctx: MessageContext):
     const mentions = (m.payload?.mentions ?? []).map((u) => `@${ctx.personName(u)}`).join(' ');
     el.append(h('div', { class: 'text' }, mentions ? `${mentions} ${m.text}` : m.text));
   }
-  const buttons = acknowledgements(m).map(({ ticketId, label }) => {
-    const b = h('button', { type: 'button', class: 'primary', 'data-action': 'acknowledge' }, label);
-    b.addEventListener('click', () => ctx.act('acknowledge', ticketId, '', m.channel));
-    return b;
-  });
-  if (buttons.length > 0) el.append(h('div', { class: 'actions' }, ...buttons));
+  const controls = pageControls(m, ctx);
+  if (controls.length > 0) el.append(h('div', { class: 'actions' }, ...controls));
   if (!inThread) {
     const replies = ctx.replies(m.id);
     const t = h(

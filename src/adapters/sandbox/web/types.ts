@@ -34,7 +34,8 @@ export interface Card {
   customerThread: { channelId: string; threadRef: string | null };
   clocks: Clock[];
   reasons: string[];
-  escalation: { level: string | null; status: string } | null;
+  /** The latest escalation: `text` is its line ("acknowledged by Jun Watanabe 10:40 UTC"). */
+  escalation: { level: string | null; status: string; text?: string } | null;
 }
 export interface Message {
   id: number;
@@ -48,6 +49,8 @@ export interface Message {
     mentions?: string[];
     /** Several pages in one DM: an Acknowledge button each. */
     pages?: Array<{ ticketId: number; text: string }>;
+    /** Pages acknowledged since (the DM was edited): who and when, in place of their button. */
+    acknowledged?: Array<{ ticketId: number; text: string }>;
   } | null;
   ticketId: number | null;
   createdAt: number;
@@ -66,7 +69,12 @@ export interface State {
   directMessages: Array<{ id: string; person: string; name: string }>;
   messages: Message[];
 }
+/** Formatted text (see src/app/shared/rich-text.ts): plain, bold, or a person mentioned. */
+export type RichSpan = string | { bold: string } | { mention: string | null; name: string };
+
 export interface Reply {
   ok: boolean;
   text: string;
+  /** The same as `text` with formatting, when it has any. */
+  rich?: RichSpan[];
 }
