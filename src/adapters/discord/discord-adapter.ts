@@ -8,6 +8,7 @@ import { DiscordDelivery } from './delivery.js';
 import { registerEvents } from './events.js';
 import { guardedGatewayStrategy } from './gateway-guard.js';
 import { registerInteractions } from './interactions.js';
+import { discordRestAgent } from './rest-agent.js';
 
 /** Gateway intents tierdesk needs. MessageContent is privileged: enable it in the developer portal. */
 export const INTENTS = [
@@ -39,7 +40,7 @@ export function createDiscordAdapter(s: DiscordSettings, ctx: DiscordAdapterCont
     intents: INTENTS,
     partials: [Partials.Channel, Partials.Message, Partials.Reaction],
     // @discordjs/rest honours Discord's rate-limit headers and 429s; the outbox retries the rest.
-    rest: { ...(s.apiUrl ? { api: s.apiUrl } : {}), retries: 1, timeout: 10_000 },
+    rest: { ...(s.apiUrl ? { api: s.apiUrl } : {}), retries: 1, timeout: 10_000, agent: discordRestAgent() },
     // A malformed dispatch is dropped before discord.js handles it: one odd packet must not end the process.
     ws: { buildStrategy: guardedGatewayStrategy(logger) },
   });

@@ -7,6 +7,7 @@ import {
   GatewayIntentBits,
   Partials,
 } from 'discord.js';
+import { discordRestAgent } from '../../../src/adapters/discord/rest-agent.js';
 import type { FakeDiscord, FakeGuild } from './fake-discord.js';
 
 export const GUILD = '1210000000000000001';
@@ -43,7 +44,7 @@ export function makeClient(fake: FakeDiscord, extra: Partial<ClientOptions> = {}
   return new Client({
     intents: INTENTS,
     partials: [Partials.Channel, Partials.Message, Partials.Reaction],
-    rest: { api: fake.apiBase, retries: 0 },
+    rest: { api: fake.apiBase, retries: 0, agent: discordRestAgent() },
     ...extra,
   });
 }
