@@ -1,6 +1,6 @@
 import type { AppDeps } from '../app/deps.js';
-import type { RecipientBooks } from '../app/escalation/escalation-recipients.js';
 import { runEscalationTick } from '../app/escalation/run-escalation-tick.js';
+import type { RecipientBooks } from '../app/paging/escalation-recipients.js';
 import { runSlaTick } from '../app/sla/run-sla-tick.js';
 
 const BATCH = 50;

@@ -1,29 +1,12 @@
 import { sql } from 'drizzle-orm';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import type { Database, Db } from './database.js';
 import { openEmbedded } from './pglite-db.js';
 import * as schema from './schema/index.js';
 
-export type Schema = typeof schema;
-/** The drizzle database, whichever driver is behind it. */
-export type Db = PgDatabase<PgQueryResultHKT, Schema>;
-/** A transaction handle; repositories accept either. */
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-export type DbOrTx = Db | Tx;
-
-export interface Database {
-  db: Db;
-  kind: 'postgres' | 'pglite';
-  /** PGlite, the bot: the Unix socket it serves the database on to `tierdesk` commands. */
-  socket: string | null;
-  /** PGlite, a command: the running bot whose database it reached through that socket. */
-  via: { pid: number } | null;
-  /** Applies the committed migrations (serialised across replicas on PostgreSQL). */
-  migrate(migrationsFolder: string): Promise<void>;
-  close(): Promise<void>;
-}
+export type { Database, Db, DbOrTx, Schema, Tx } from './database.js';
 
 export interface DatabaseOptions {
   /** postgres:// URL; when absent, embedded PGlite is used. */

@@ -12,7 +12,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
-import type { Database, Db } from './db.js';
+import type { Database, Db } from './database.js';
 import { type FolderLock, type LockHolder, lockFolder } from './pglite-lock.js';
 import { type PgliteServer, servePglite } from './pglite-server.js';
 import { pgliteTemplateDir, seedDataDir } from './pglite-template.js';

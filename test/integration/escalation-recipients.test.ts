@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadRecipientBook } from '../../src/app/escalation/escalation-recipients.js';
 import { overrideOnCall } from '../../src/app/oncall/override-oncall.js';
+import { loadRecipientBook } from '../../src/app/paging/escalation-recipients.js';
 import { examplePolicy, useTestApp } from '../support/app.js';
 import { TEST_DB_KIND } from '../support/database.js';
 

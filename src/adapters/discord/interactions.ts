@@ -18,18 +18,12 @@ import type { AppDeps, Result } from '../../app/deps.js';
 import { ticketForThread } from '../../app/intake/ticket-for-thread.js';
 import type { ActorRef } from '../../app/shared/actors.js';
 import { normalizeText } from '../../domain/text.js';
-import type { Logger } from '../../ports/logger.js';
-import type { InFlight } from '../in-flight.js';
 import { commandText } from './command-definitions.js';
+import type { DiscordInteractionDeps } from './interaction-deps.js';
 import { clip, parseCustomId, renderRich } from './render.js';
 import { onNewTicketCommand, onTicketFormSubmit, TICKET_FORM_ID } from './ticket-form.js';
 
-export interface DiscordInteractionDeps {
-  deps: AppDeps;
-  logger: Logger;
-  wake: () => void /** Tracks the work each event starts, for shutdown to wait on. */;
-  inFlight: InFlight;
-}
+export type { DiscordInteractionDeps } from './interaction-deps.js';
 
 type OptionValues = Record<string, string | number | boolean | undefined>;
 

@@ -6,7 +6,7 @@ import {
   TICKET_FORM,
 } from '../../app/commands/new-ticket-command.js';
 import { type CommandReply, internalErrorReply } from '../../app/commands/ticket-command.js';
-import type { DiscordInteractionDeps } from './interactions.js';
+import type { DiscordInteractionDeps } from './interaction-deps.js';
 
 /** custom_id of the `/ticket new` modal. */
 export const TICKET_FORM_ID = 'tierdesk:new-ticket';

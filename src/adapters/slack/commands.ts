@@ -7,10 +7,9 @@ import {
   handleTicketCommand,
   internalErrorReply,
 } from '../../app/commands/ticket-command.js';
-import type { AppDeps } from '../../app/deps.js';
 import { normalizeText } from '../../domain/text.js';
-import type { Logger } from '../../ports/logger.js';
 import { exactly } from './actions.js';
+import type { SlackCommandDeps } from './command-deps.js';
 import { renderRich } from './render.js';
 import { openTicketForm, registerTicketForm } from './ticket-form.js';
 
@@ -19,11 +18,7 @@ export function normalizeMentions(text: string): string {
   return text.replace(/<@([A-Z0-9]+)(\|[^>]*)?>/g, '@$1').replace(/<#([A-Z0-9]+)(\|[^>]*)?>/g, '#$1');
 }
 
-export interface SlackCommandDeps {
-  deps: AppDeps;
-  logger: Logger;
-  wake: () => void;
-}
+export type { SlackCommandDeps } from './command-deps.js';
 
 async function reply(respond: RespondFn, r: CommandReply): Promise<void> {
   await respond({ response_type: 'ephemeral', text: r.rich ? renderRich(r.rich) : r.text });

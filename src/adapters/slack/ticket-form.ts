@@ -6,7 +6,7 @@ import {
   TICKET_FORM,
 } from '../../app/commands/new-ticket-command.js';
 import { type CommandReply, internalErrorReply } from '../../app/commands/ticket-command.js';
-import type { SlackCommandDeps } from './commands.js';
+import type { SlackCommandDeps } from './command-deps.js';
 
 /** callback_id of the `/ticket new` modal. */
 export const TICKET_FORM_CALLBACK = 'tierdesk_ticket_new';

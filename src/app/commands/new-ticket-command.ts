@@ -4,8 +4,8 @@ import {
   type OrgRef,
   openTicketByCommand,
 } from '../intake/open-ticket-by-command.js';
+import type { CommandReply } from './command-reply.js';
 import { TICKET_USAGE } from './parse-ticket-command.js';
-import type { CommandReply } from './ticket-command.js';
 
 /**
  * The form `/ticket new` opens on Slack and Discord when no text is given (character limits are

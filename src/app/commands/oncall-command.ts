@@ -4,7 +4,7 @@ import { overrideOnCall } from '../oncall/override-oncall.js';
 import type { ActorRef } from '../shared/actors.js';
 import { plainText, type RichSpan, type RichText } from '../shared/rich-text.js';
 import { formatDayAndTime } from '../shared/wording.js';
-import type { CommandReply } from './ticket-command.js';
+import type { CommandReply } from './command-reply.js';
 
 const ONCALL_USAGE = [
   'Usage: /oncall                                        who is on call now and next, per rotation',

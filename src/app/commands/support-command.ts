@@ -2,7 +2,7 @@ import type { Platform } from '../../domain/policy.js';
 import type { AppDeps } from '../deps.js';
 import { linkChannel, unlinkChannel, whoAmI } from '../directory/link-channel.js';
 import type { ActorRef } from '../shared/actors.js';
-import type { CommandReply } from './ticket-command.js';
+import type { CommandReply } from './command-reply.js';
 
 export const SUPPORT_USAGE = [
   'Usage: /support <command>',

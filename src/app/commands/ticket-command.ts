@@ -4,7 +4,6 @@ import { acknowledgeEscalation } from '../escalation/acknowledge-escalation.js';
 import { escalateTicket } from '../escalation/escalate-ticket.js';
 import type { ActorRef } from '../shared/actors.js';
 import { clockLine } from '../shared/card-view.js';
-import type { RichText } from '../shared/rich-text.js';
 import { addNote } from '../tickets/add-note.js';
 import { assignTicket } from '../tickets/assign-ticket.js';
 import { claimTicket } from '../tickets/claim-ticket.js';
@@ -14,6 +13,7 @@ import { setPriority } from '../tickets/set-priority.js';
 import { setStatus } from '../tickets/set-status.js';
 import { showTicket, type TicketView } from '../tickets/show-ticket.js';
 import { unclaimTicket } from '../tickets/unclaim-ticket.js';
+import type { CommandReply } from './command-reply.js';
 import { type NewTicketContext, runNewTicket } from './new-ticket-command.js';
 import { type ParsedTicketCommand, parseTicketCommand, TICKET_USAGE } from './parse-ticket-command.js';
 
@@ -26,18 +26,6 @@ export interface CommandContext {
    * (TICKET_FORM) when no text is given. Absent: `new` is refused.
    */
   newTicket?: NewTicketContext & { form: boolean };
-}
-
-/** What to show the person who typed the command (ephemerally). */
-export interface CommandReply {
-  ok: boolean;
-  text: string;
-  /** The ticket the command acted on, when it succeeded. */
-  ticketId?: number;
-  /** The same as `text` with formatting, when it has any: adapters render this one if present. */
-  rich?: RichText;
-  /** `new` without text: show the form instead of a reply (`org` prefilled, staff only). */
-  form?: { org: string | null };
 }
 
 const usageError = (message: string): CommandReply => ({ ok: false, text: `${message}\n\n${TICKET_USAGE}` });
@@ -153,3 +141,5 @@ export function internalErrorReply(e: unknown): CommandReply {
       : 'Something went wrong on our side; nothing was changed. Please try again.';
   return { ok: false, text: msg };
 }
+
+export type { CommandReply } from './command-reply.js';

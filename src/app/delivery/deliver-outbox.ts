@@ -8,7 +8,7 @@ import type {
 } from '../../ports/chat.js';
 import type { ClaimedMessage, ClaimSpread, OutboxLane, UnitOfWork } from '../../ports/store.js';
 import type { AppDeps } from '../deps.js';
-import { pageViews } from '../escalation/page-updates.js';
+import { pageViews } from '../paging/page-updates.js';
 import { buildCardViews } from '../shared/card-view.js';
 
 export interface DeliveryOptions {

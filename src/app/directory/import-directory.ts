@@ -2,8 +2,8 @@ import type { DirectoryImport } from '../../config/import-file.js';
 import { DomainError } from '../../domain/errors.js';
 import { resolveTier } from '../../domain/tier.js';
 import type { UnitOfWork } from '../../ports/store.js';
+import { inTransaction } from '../core/run-ticket-command.js';
 import type { AppDeps, Result } from '../deps.js';
-import { inTransaction } from '../shared/run-ticket-command.js';
 
 export interface ImportSummary {
   organizations: number;

@@ -1,8 +1,8 @@
 import { DomainError } from '../../domain/errors.js';
 import type { Platform } from '../../domain/policy.js';
+import { inTransaction } from '../core/run-ticket-command.js';
 import type { AppDeps, Result } from '../deps.js';
 import { type ActorRef, hasRole, resolveActor } from '../shared/actors.js';
-import { inTransaction } from '../shared/run-ticket-command.js';
 
 async function requireAdmin(
   uow: Parameters<Parameters<AppDeps['store']['transaction']>[0]>[0],

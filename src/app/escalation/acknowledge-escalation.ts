@@ -2,11 +2,11 @@ import { DomainError } from '../../domain/errors.js';
 import { acknowledge } from '../../domain/escalation/evaluate.js';
 import type { OutboundMessage } from '../../ports/outbound.js';
 import type { PageMessageRecord, TicketRecord } from '../../ports/store.js';
+import { inTransaction } from '../core/run-ticket-command.js';
+import { cardMessage } from '../core/ticket-change.js';
 import type { AppDeps, Result } from '../deps.js';
 import { type ActorRef, loadVisibleTicket, requireStaff } from '../shared/actors.js';
-import { inTransaction } from '../shared/run-ticket-command.js';
 import { queueNotice } from '../shared/sla-consequences.js';
-import { cardMessage } from '../shared/ticket-change.js';
 
 /**
  * The edit of a page DM once its page is acknowledged: behind the DM (its ordering key), so it

@@ -2,10 +2,10 @@ import { DomainError } from '../../domain/errors.js';
 import { startEscalation, stopEscalation } from '../../domain/escalation/evaluate.js';
 import { isActive } from '../../domain/ticket.js';
 import type { TicketRecord, UnitOfWork } from '../../ports/store.js';
+import { inTransaction } from '../core/run-ticket-command.js';
+import { cardMessage } from '../core/ticket-change.js';
 import type { AppDeps, Result } from '../deps.js';
 import { type ActorRef, loadVisibleTicket, requireStaff } from '../shared/actors.js';
-import { inTransaction } from '../shared/run-ticket-command.js';
-import { cardMessage } from '../shared/ticket-change.js';
 
 /** Stops the ticket's running escalation, if any (resolving or closing ends paging). */
 export async function stopActiveEscalation(uow: UnitOfWork, ticket: TicketRecord, at: number): Promise<void> {

@@ -1,11 +1,11 @@
 import { stopEscalation } from '../../domain/escalation/evaluate.js';
 import { isActive } from '../../domain/ticket.js';
 import type { EscalationRecord, TicketRecord, UnitOfWork } from '../../ports/store.js';
+import { cardMessage } from '../core/ticket-change.js';
 import type { AppDeps } from '../deps.js';
-import { cardMessage } from '../shared/ticket-change.js';
-import { bookFor, type RecipientBooks } from './escalation-recipients.js';
-import { pageEntries, pageMessageRecords } from './page-messages.js';
-import { decide, type EscalationStep, stepOutputs } from './start-escalations.js';
+import { bookFor, type RecipientBooks } from '../paging/escalation-recipients.js';
+import { pageEntries, pageMessageRecords } from '../paging/page-messages.js';
+import { decide, type EscalationStep, stepOutputs } from '../paging/start-escalations.js';
 
 /** Evaluates one escalation of an active ticket and saves its new state; returns what it led to. */
 async function evaluateEscalationStep(

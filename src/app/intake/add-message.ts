@@ -2,11 +2,11 @@ import type { Platform } from '../../domain/policy.js';
 import { decide, type TicketEvent } from '../../domain/ticket.js';
 import type { OutboundMessage } from '../../ports/outbound.js';
 import type { MessageRecord, PersonRecord, TicketRecord, UnitOfWork } from '../../ports/store.js';
+import { inTransaction, slaInputsFor } from '../core/run-ticket-command.js';
+import { commitChange, coreOf } from '../core/ticket-change.js';
 import { type AppDeps, ok, type Result } from '../deps.js';
 import { isStaff } from '../shared/actors.js';
 import { threadReply } from '../shared/outbound.js';
-import { inTransaction, slaInputsFor } from '../shared/run-ticket-command.js';
-import { commitChange, coreOf } from '../shared/ticket-change.js';
 import { formatInstant, reopenedReply } from '../shared/wording.js';
 
 /** A message posted in a thread that may belong to a ticket (the customer's thread or the card's). */

@@ -18,8 +18,8 @@ import type {
   PersonRecord,
   TicketRecord,
 } from '../../ports/store.js';
+import { cardMessage } from '../core/ticket-change.js';
 import { threadReply, ticketRoot } from '../shared/outbound.js';
-import { cardMessage } from '../shared/ticket-change.js';
 import { openedReply, subjectOf } from '../shared/wording.js';
 import type { InboundMessage } from './inbound-message.js';
 

@@ -1,6 +1,6 @@
 import type { Platform } from '../../domain/policy.js';
+import { inTransaction } from '../core/run-ticket-command.js';
 import type { AppDeps, Result } from '../deps.js';
-import { inTransaction } from '../shared/run-ticket-command.js';
 import { subjectOf } from '../shared/wording.js';
 
 /** A platform edit or deletion of a message we recorded; edits of the opening message update the ticket text. */

@@ -1,7 +1,7 @@
 import { nextOnCall, whoIsOnCall } from '../../domain/oncall.js';
 import type { Platform } from '../../domain/policy.js';
+import { inTransaction } from '../core/run-ticket-command.js';
 import type { AppDeps, Result } from '../deps.js';
-import { inTransaction } from '../shared/run-ticket-command.js';
 
 export interface OnCallPerson {
   handle: string;

@@ -1,7 +1,7 @@
 import { DomainError } from '../../domain/errors.js';
+import { inTransaction } from '../core/run-ticket-command.js';
 import type { AppDeps, Result } from '../deps.js';
 import { type ActorRef, hasRole, isStaff, requireStaff } from '../shared/actors.js';
-import { inTransaction } from '../shared/run-ticket-command.js';
 
 const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
 

@@ -1,6 +1,6 @@
 import type { TicketRecord } from '../../ports/store.js';
+import { cardMessage } from '../core/ticket-change.js';
 import type { AppDeps } from '../deps.js';
-import { cardMessage } from '../shared/ticket-change.js';
 
 export interface RefreshOptions {
   /** A card is refreshed at most this often (ms); its countdown reads in minutes. */

@@ -1,11 +1,11 @@
 import { evaluateSla } from '../../domain/sla/evaluate.js';
 import type { UnitOfWork } from '../../ports/store.js';
+import { cardMessage, slaEvents } from '../core/ticket-change.js';
 import type { AppDeps } from '../deps.js';
-import type { RecipientBooks } from '../escalation/escalation-recipients.js';
-import { pageEntries, pageMessageRecords } from '../escalation/page-messages.js';
-import { pagesTellQueue, startEscalations } from '../escalation/start-escalations.js';
+import type { RecipientBooks } from '../paging/escalation-recipients.js';
+import { pageEntries, pageMessageRecords } from '../paging/page-messages.js';
+import { pagesTellQueue, startEscalations } from '../paging/start-escalations.js';
 import { shareQueueNotices, slaNotices, withoutBreachNotices } from '../shared/sla-consequences.js';
-import { cardMessage, slaEvents } from '../shared/ticket-change.js';
 
 /**
  * One batch of the SLA tick: the tickets whose next check is due, locked with SKIP LOCKED so

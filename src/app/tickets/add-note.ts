@@ -1,8 +1,8 @@
 import { DomainError } from '../../domain/errors.js';
 import type { TicketRecord } from '../../ports/store.js';
+import { inTransaction } from '../core/run-ticket-command.js';
 import type { AppDeps, Result } from '../deps.js';
 import { type ActorRef, loadVisibleTicket, requireStaff } from '../shared/actors.js';
-import { inTransaction } from '../shared/run-ticket-command.js';
 
 /** An internal note (`/ticket note …`): on the timeline, never shown to the customer. */
 export function addNote(

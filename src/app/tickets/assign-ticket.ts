@@ -1,8 +1,8 @@
 import { DomainError } from '../../domain/errors.js';
 import type { TicketRecord } from '../../ports/store.js';
+import { runStaffCommand } from '../core/run-ticket-command.js';
 import type { AppDeps, Result } from '../deps.js';
 import { type ActorRef, isStaff } from '../shared/actors.js';
-import { runStaffCommand } from '../shared/run-ticket-command.js';
 
 /** Assigns the ticket to another staff member, named by their platform identity. */
 export function assignTicket(

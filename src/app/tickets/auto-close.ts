@@ -3,10 +3,10 @@ import { decide } from '../../domain/ticket.js';
 import { autoCloseWarningKey } from '../../ports/maintenance.js';
 import type { OutboundMessage } from '../../ports/outbound.js';
 import type { TicketRecord, UnitOfWork } from '../../ports/store.js';
+import { slaInputsFor } from '../core/run-ticket-command.js';
+import { commitChange, coreOf } from '../core/ticket-change.js';
 import type { AppDeps } from '../deps.js';
 import { threadReply } from '../shared/outbound.js';
-import { slaInputsFor } from '../shared/run-ticket-command.js';
-import { commitChange, coreOf } from '../shared/ticket-change.js';
 
 const HOUR_MS = 3_600_000;
 

@@ -1,7 +1,7 @@
 import type { TicketRecord } from '../../ports/store.js';
+import { runStaffCommand } from '../core/run-ticket-command.js';
 import type { AppDeps, Result } from '../deps.js';
 import type { ActorRef } from '../shared/actors.js';
-import { runStaffCommand } from '../shared/run-ticket-command.js';
 
 /** The acting agent takes the ticket. Claiming a ticket someone else holds is a conflict (use assign). */
 export function claimTicket(

@@ -1,8 +1,8 @@
 import type { TicketRecord } from '../../ports/store.js';
+import { runStaffCommand } from '../core/run-ticket-command.js';
 import type { AppDeps, Result } from '../deps.js';
 import type { ActorRef } from '../shared/actors.js';
 import { threadReply } from '../shared/outbound.js';
-import { runStaffCommand } from '../shared/run-ticket-command.js';
 import { reopenedReply } from '../shared/wording.js';
 
 /** Reopens a resolved ticket; its resolution clock resumes (the resolved time counts as paused). */

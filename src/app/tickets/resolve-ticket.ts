@@ -1,9 +1,9 @@
 import type { TicketRecord } from '../../ports/store.js';
+import { runStaffCommand } from '../core/run-ticket-command.js';
 import type { AppDeps, Result } from '../deps.js';
 import { stopActiveEscalation } from '../escalation/escalate-ticket.js';
 import type { ActorRef } from '../shared/actors.js';
 import { threadReply } from '../shared/outbound.js';
-import { runStaffCommand } from '../shared/run-ticket-command.js';
 import { resolvedReply } from '../shared/wording.js';
 
 const DAY_MS = 86_400_000;

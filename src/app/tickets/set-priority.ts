@@ -1,9 +1,9 @@
 import { DomainError } from '../../domain/errors.js';
 import { PRIORITIES, type Priority } from '../../domain/policy.js';
 import type { TicketRecord } from '../../ports/store.js';
+import { runStaffCommand } from '../core/run-ticket-command.js';
 import type { AppDeps, Result } from '../deps.js';
 import type { ActorRef } from '../shared/actors.js';
-import { runStaffCommand } from '../shared/run-ticket-command.js';
 
 export function parsePriority(s: string): Priority | null {
   const p = s.trim().toUpperCase();

@@ -1,7 +1,7 @@
 import type { TicketRecord } from '../../ports/store.js';
+import { runStaffCommand } from '../core/run-ticket-command.js';
 import type { AppDeps, Result } from '../deps.js';
 import type { ActorRef } from '../shared/actors.js';
-import { runStaffCommand } from '../shared/run-ticket-command.js';
 
 /** waiting: waiting on the customer (update and resolution clocks pause); open: back to work. */
 export function setStatus(

@@ -1,7 +1,7 @@
 import type { MessageRecord, StoredEvent, TicketRecord } from '../../ports/store.js';
+import { inTransaction } from '../core/run-ticket-command.js';
 import type { AppDeps, Result } from '../deps.js';
 import { type ActorRef, isStaff, loadVisibleTicket, resolveActor } from '../shared/actors.js';
-import { inTransaction } from '../shared/run-ticket-command.js';
 
 export interface TicketView {
   ticket: TicketRecord;

@@ -1,7 +1,7 @@
 import type { TicketRecord } from '../../ports/store.js';
+import { runStaffCommand } from '../core/run-ticket-command.js';
 import type { AppDeps, Result } from '../deps.js';
 import type { ActorRef } from '../shared/actors.js';
-import { runStaffCommand } from '../shared/run-ticket-command.js';
 
 /** Gives the ticket back to its queue. */
 export function unclaimTicket(

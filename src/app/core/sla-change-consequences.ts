@@ -2,9 +2,9 @@ import type { SlaAction } from '../../domain/sla/types.js';
 import type { TicketEvent } from '../../domain/ticket.js';
 import type { OutboundMessage } from '../../ports/outbound.js';
 import type { TicketRecord, UnitOfWork } from '../../ports/store.js';
-import { pageMessageRecords, pageMessages } from '../escalation/page-messages.js';
-import { pagesTellQueue, startEscalations } from '../escalation/start-escalations.js';
-import { slaNotices, withoutBreachNotices } from './sla-consequences.js';
+import { pageMessageRecords, pageMessages } from '../paging/page-messages.js';
+import { pagesTellQueue, startEscalations } from '../paging/start-escalations.js';
+import { slaNotices, withoutBreachNotices } from '../shared/sla-consequences.js';
 
 /**
  * What SLA actions lead to when an input (a priority change, a status change) finds them: the

@@ -4,7 +4,7 @@ import { decide, type TicketCommand, type TicketEvent } from '../../domain/ticke
 import type { OutboundMessage } from '../../ports/outbound.js';
 import type { PersonRecord, TicketRecord, UnitOfWork } from '../../ports/store.js';
 import { type AppDeps, fail, ok, type Result } from '../deps.js';
-import { type ActorRef, loadVisibleTicket, requireStaff } from './actors.js';
+import { type ActorRef, loadVisibleTicket, requireStaff } from '../shared/actors.js';
 import { commitChange, coreOf } from './ticket-change.js';
 
 /** Clock inputs implied by lifecycle events (agent replies are added by the caller). */
