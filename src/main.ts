@@ -17,6 +17,7 @@ import { createLogger } from './logger.js';
 import type { ChatAdapter } from './ports/adapter.js';
 import type { ChatDelivery } from './ports/chat.js';
 import { OffsetClock, systemClock } from './ports/clock.js';
+import type { Logger } from './ports/logger.js';
 import { type Database, DatabaseLockedError, openDatabase, ping } from './store/db.js';
 import { SandboxStore } from './store/sandbox-repo.js';
 import { DrizzleStore } from './store/store.js';
@@ -31,9 +32,24 @@ function describeDatabase(env: Env): string {
   return `PostgreSQL ${u.hostname}:${u.port || 5432}${u.pathname}`;
 }
 
+/**
+ * A promise nobody awaited was rejected: logged, and the bot goes on. Node's default ends the
+ * process, and a library's fire-and-forget handler of wire input is where such promises come from
+ * (discord.js parses each gateway frame in one: a frame without its data, or not JSON, rejected it
+ * and stopped the bot). Every state change lives in Postgres inside a transaction, so there is no
+ * half-done work in memory to protect by exiting. Synchronous uncaught exceptions still end it.
+ */
+function keepRunningOnUnhandledRejections(logger: Logger): void {
+  if (process.listenerCount('unhandledRejection') > 0) return;
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ err: reason }, 'unhandled rejection; the bot goes on');
+  });
+}
+
 /** Composition root: builds the dependencies from the parsed environment and runs until a signal. */
 export async function start(env: Env): Promise<number> {
   const logger = createLogger(env.LOG_LEVEL);
+  keepRunningOnUnhandledRejections(logger);
   const loaded = loadPolicy(env.TIERDESK_POLICY);
   if (!loaded.ok) {
     for (const p of loaded.problems) logger.error({ problem: p }, formatProblem(p));

@@ -84,6 +84,20 @@ describe(`npm start with Discord configured (${TEST_DB_KIND})`, () => {
       expect(out.match(/discord gateway event dropped/g)?.length).toBe(odd.length);
     }, 15_000);
     expect(out).not.toContain('canary-customer-text');
+    // Broken below the dispatches, where discord.js's own gateway code fails (in a promise nobody
+    // awaits): a READY, HELLO or INVALID_SESSION without data, text that is not JSON.
+    const frames = [
+      '{"op":0,"s":null,"t":"READY","d":null}',
+      '{"op":10,"s":null,"t":null,"d":null}',
+      '{"op":9,"s":null,"t":null,"d":null}',
+      'not json at all',
+    ];
+    for (const f of frames) fake.gateway.sendFrame(f);
+    await eventually(() => {
+      expect(child?.exitCode, out.slice(-1500)).toBeNull();
+      // discord.js ignores text that is not JSON; each of the other three rejects once.
+      expect(out.match(/unhandled rejection/g)?.length).toBe(3);
+    }, 15_000);
     fake.messageCreate({
       channelId: D.northwind,
       author: D.ines,

@@ -103,6 +103,20 @@ export class FakeGateway extends EventEmitter {
     return count;
   }
 
+  /**
+   * Sends `frame` as it is (any text: a frame with another opcode, `d: null`, not JSON at all) on
+   * every live session's socket, outside the sequence: a gateway broken below the dispatch level.
+   */
+  sendFrame(frame: string): number {
+    let count = 0;
+    for (const session of this.sessions.values()) {
+      if (session.socket?.readyState !== 1) continue;
+      session.socket.send(frame);
+      count++;
+    }
+    return count;
+  }
+
   /** Sessions that are connected right now. */
   liveSessions(): number {
     return [...this.sessions.values()].filter((s) => s.socket?.readyState === 1).length;
