@@ -82,6 +82,11 @@ export interface DeliveryRequest {
   page?: PageDmView | null;
   /** True when an earlier attempt may have reached the platform (crash or timeout mid-call). */
   uncertain: boolean;
+  /**
+   * When the message was queued (epoch ms): an uncertain attempt cannot have posted it earlier, so
+   * a look for it starts there. Absent: look through everything.
+   */
+  queuedAt?: number;
 }
 
 /**

@@ -193,6 +193,8 @@ export interface ClaimedMessage {
   attempts: number;
   /** An earlier attempt may have reached the platform. */
   uncertain: boolean;
+  /** When it was queued (epoch ms): no attempt can have posted it before. */
+  queuedAt: number;
   /**
    * Where it goes, as a platform's pace counts: `slack:C123` for a channel (a thread reply or a card
    * included), `slack:user:U123` for a person's direct messages.

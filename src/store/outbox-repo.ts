@@ -77,6 +77,7 @@ function toClaimed(result: unknown): ClaimedMessage[] {
       body: r.payload as unknown as ClaimedMessage['body'],
       attempts: r.attempts,
       uncertain: extra.get(r.id)?.was_in_doubt ?? false,
+      queuedAt: r.createdAt.getTime(),
       destination: extra.get(r.id)!.destination,
       leasedUntil: r.lockedUntil!.getTime(),
     }));

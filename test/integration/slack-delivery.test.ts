@@ -84,6 +84,43 @@ describe.each([
     expect(postsWith(`ticket:1:reply:resolved:v3:${_name}`)).toBe(1);
   });
 
+  it('finds what an uncertain attempt posted in a thread of hundreds of replies', async () => {
+    const n = _name === 'the global fetch' ? 2 : 1; // each transport its own thread
+    const parent = `177246000${n}.000100`;
+    {
+      fake.addMessage('C0NORTHWND', { ts: parent, user: 'U0INESNW01', text: 'a long story' });
+      // 250 replies from long before the message was queued, and 250 since: the thread's first
+      // page (oldest first) holds none of what the look is after.
+      const old = Math.floor(Date.now() / 1000) - 86_400;
+      for (let i = 0; i < 250; i++)
+        fake.addMessage('C0NORTHWND', {
+          ts: `${old + i}.00010${n}`,
+          thread_ts: parent,
+          user: 'U0INESNW01',
+          text: `${i}`,
+        });
+    }
+    const queuedAt = Date.now();
+    const recent = Math.floor(queuedAt / 1000) - 60;
+    for (let i = 0; i < 250; i++)
+      fake.addMessage('C0NORTHWND', {
+        ts: `${recent}.${String(n * 1000 + i).padStart(6, '0')}`,
+        thread_ts: parent,
+        user: 'U0INESNW01',
+        text: `${i}`,
+      });
+    const key = `ticket:9:reply:long:${_name}`;
+    const req = (uncertain: boolean): DeliveryRequest => ({
+      ...reply(key, uncertain),
+      queuedAt,
+      body: { kind: 'thread_reply', channelId: 'C0NORTHWND', threadRef: parent, text: 'hi', ticketId: 9 },
+    });
+    const first = await delivery.deliver(req(false));
+    expect(first.ok).toBe(true);
+    expect(await delivery.deliver(req(true))).toEqual(first);
+    expect(postsWith(key)).toBe(1);
+  });
+
   it('an answer slower than the client timeout is an uncertain failure, and the next call works', async () => {
     const release = fake.hold('chat.postMessage');
     const slow = await deliveryOver(fetch, 300).deliver(reply(`k-slow-${_name}`, false));

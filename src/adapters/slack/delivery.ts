@@ -10,6 +10,11 @@ import type { OutboundBody } from '../../ports/outbound.js';
 import { ChannelPacer } from './pacer.js';
 import { renderCard, renderChannelMessage, renderDirectMessage, renderThreadReply } from './render.js';
 
+/** How far Slack's clock may be behind ours when a look starts from the message's queue time. */
+const CLOCK_MARGIN_MS = 5 * 60_000;
+/** Pages of 200 a look reads at most (since the message was queued: usually one). */
+const MAX_LOOKUP_PAGES = 10;
+
 /** Stamped on every message tierdesk posts, so a retry can find what an uncertain attempt posted. */
 export const METADATA_EVENT = 'tierdesk_outbox';
 
@@ -169,7 +174,7 @@ export class SlackDelivery implements ChatDelivery {
       return existingRef;
     }
     if (req.uncertain) {
-      const found = await this.findPosted(b.channelId, null, (p) => p.card === view.ticketId);
+      const found = await this.findPosted(req, b.channelId, null, (p) => p.card === view.ticketId);
       if (found) return found;
     }
     const r = await this.client.chat.postMessage({
@@ -188,7 +193,7 @@ export class SlackDelivery implements ChatDelivery {
     client: WebClient = this.client,
   ): Promise<string | null> {
     if (req.uncertain) {
-      const found = await this.findPosted(channel, threadTs, (p) => p.key === req.key);
+      const found = await this.findPosted(req, channel, threadTs, (p) => p.key === req.key);
       if (found) return found;
     }
     const r = await client.chat.postMessage({
@@ -200,27 +205,36 @@ export class SlackDelivery implements ChatDelivery {
     return (r.ts as string | undefined) ?? null;
   }
 
-  /** Looks for a message an earlier, uncertain attempt may have posted (by its metadata). */
+  /**
+   * Looks for a message an earlier, uncertain attempt may have posted (by its metadata), among those
+   * posted since it was queued (less a margin for clocks that disagree), page by page: a thread of
+   * hundreds of replies lists its oldest first, so one page of 200 would miss a new reply and post
+   * it twice.
+   */
   private async findPosted(
+    req: DeliveryRequest,
     channel: string,
     threadTs: string | null,
     match: (payload: Record<string, unknown>) => boolean,
   ): Promise<string | null> {
-    const r = threadTs
-      ? await this.client.conversations.replies({
-          channel,
-          ts: threadTs,
-          include_all_metadata: true,
-          limit: 200,
-        })
-      : await this.client.conversations.history({ channel, include_all_metadata: true, limit: 200 });
-    const messages = (r.messages ?? []) as SlackMessage[];
-    const hit = messages.find(
-      (m) =>
-        m.metadata?.event_type === METADATA_EVENT &&
-        m.metadata.event_payload &&
-        match(m.metadata.event_payload),
-    );
-    return hit?.ts ?? null;
+    const oldest =
+      req.queuedAt === undefined ? undefined : ((req.queuedAt - CLOCK_MARGIN_MS) / 1000).toFixed(6);
+    let cursor: string | undefined;
+    for (let pages = 0; pages < MAX_LOOKUP_PAGES; pages++) {
+      const args = { channel, include_all_metadata: true, limit: 200, oldest, cursor };
+      const r = threadTs
+        ? await this.client.conversations.replies({ ...args, ts: threadTs })
+        : await this.client.conversations.history(args);
+      const hit = ((r.messages ?? []) as SlackMessage[]).find(
+        (m) =>
+          m.metadata?.event_type === METADATA_EVENT &&
+          m.metadata.event_payload &&
+          match(m.metadata.event_payload),
+      );
+      if (hit?.ts) return hit.ts;
+      cursor = r.response_metadata?.next_cursor || undefined;
+      if (!r.has_more || !cursor) return null;
+    }
+    return null;
   }
 }

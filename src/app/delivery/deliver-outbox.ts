@@ -127,7 +127,13 @@ export async function requestFor(
   m: ClaimedMessage,
   views: EditViews,
 ): Promise<DeliveryRequest | null> {
-  const req: DeliveryRequest = { key: m.key, body: m.body, card: null, uncertain: m.uncertain };
+  const req: DeliveryRequest = {
+    key: m.key,
+    body: m.body,
+    card: null,
+    uncertain: m.uncertain,
+    queuedAt: m.queuedAt,
+  };
   if (m.body.kind === 'ticket_card')
     return { ...req, card: (await views.cards).get(m.body.ticketId) ?? null };
   if (m.body.kind === 'page_update') return { ...req, page: (await views.pages).get(m.body.pageKey) ?? null };

@@ -78,44 +78,73 @@ const conversationsOpen: MethodHandler = (args, state) => {
   return { ok: true, no_op: false, already_open: false, channel: { id: state.openDm(users) } };
 };
 
+/** A page of `items` from the request's `cursor` (an offset, opaque to clients as Slack's are). */
+function page<T>(items: T[], args: Parameters<MethodHandler>[0], defaultLimit: number) {
+  const limit = Math.min(int(args, 'limit', defaultLimit), 999) || defaultLimit;
+  const cursor = str(args, 'cursor');
+  const from = cursor ? Number(Buffer.from(cursor, 'base64').toString('utf8').replace('offset:', '')) : 0;
+  const slice = items.slice(from, from + limit);
+  const more = from + limit < items.length;
+  const next = more ? Buffer.from(`offset:${from + limit}`).toString('base64') : '';
+  return { slice, more, next };
+}
+
+/** Between `oldest` and `latest` (exclusive unless `inclusive`); ts as Slack writes them. */
+function inWindow(args: Parameters<MethodHandler>[0]) {
+  const latest = str(args, 'latest');
+  const oldest = str(args, 'oldest');
+  const inclusive = flag(args, 'inclusive');
+  const hi = latest ? tsToMicros(latest) : undefined;
+  const lo = oldest ? tsToMicros(oldest) : undefined;
+  return (ts: string) => {
+    const t = tsToMicros(ts);
+    if (hi !== undefined && (inclusive ? t > hi : t >= hi)) return false;
+    return !(lo !== undefined && (inclusive ? t < lo : t <= lo));
+  };
+}
+
+/** Parent first, then replies oldest first, within `oldest`/`latest`, in cursor pages. */
 const replies: MethodHandler = (args, state) => {
   const channel = str(args, 'channel');
   const ts = str(args, 'ts');
   if (!channel) return fail('channel_not_found');
   const thread = ts ? state.thread(channel, ts) : [];
   if (thread.length === 0) return fail('thread_not_found');
-  const limit = int(args, 'limit', 1000);
+  const within = inWindow(args);
+  const { slice, more, next } = page(
+    thread.filter((m) => within(m.ts)),
+    args,
+    1000,
+  );
   const metadata = flag(args, 'include_all_metadata');
-  const messages = thread.slice(0, limit).map((m) => state.render(m, metadata));
-  return { ok: true, messages, has_more: thread.length > limit, response_metadata: { next_cursor: '' } };
+  return {
+    ok: true,
+    messages: slice.map((m) => state.render(m, metadata)),
+    has_more: more,
+    response_metadata: { next_cursor: next },
+  };
 };
 
-/** Newest first between `oldest` and `latest` (exclusive unless `inclusive`), as conversations.history pages. */
+/** Newest first between `oldest` and `latest` (exclusive unless `inclusive`), in cursor pages. */
 const history: MethodHandler = (args, state) => {
   const channel = str(args, 'channel') ?? '';
   if (!state.knowsChannel(channel)) return fail('channel_not_found');
-  const latest = str(args, 'latest');
-  const oldest = str(args, 'oldest');
-  const inclusive = flag(args, 'inclusive');
-  const hi = latest ? tsToMicros(latest) : undefined;
-  const lo = oldest ? tsToMicros(oldest) : undefined;
-  const inRange = state
-    .history(channel)
-    .reverse()
-    .filter((m) => {
-      const t = tsToMicros(m.ts);
-      if (hi !== undefined && (inclusive ? t > hi : t >= hi)) return false;
-      return !(lo !== undefined && (inclusive ? t < lo : t <= lo));
-    });
-  const limit = Math.min(int(args, 'limit', 100), 999) || 100;
+  const within = inWindow(args);
+  const { slice, more, next } = page(
+    state
+      .history(channel)
+      .reverse()
+      .filter((m) => within(m.ts)),
+    args,
+    100,
+  );
   const metadata = flag(args, 'include_all_metadata');
-  const messages = inRange.slice(0, limit).map((m) => state.render(m, metadata));
   return {
     ok: true,
-    messages,
-    has_more: inRange.length > limit,
+    messages: slice.map((m) => state.render(m, metadata)),
+    has_more: more,
     pin_count: 0,
-    response_metadata: { next_cursor: '' },
+    response_metadata: { next_cursor: next },
   };
 };
 
