@@ -1,5 +1,6 @@
 import { parseCommandArgs } from './args.js';
 import { COMMANDS } from './commands.js';
+import { describeFailure } from './failure.js';
 import { type CommandSpec, commandHelp, groupUsage, topUsage, usageLine } from './help.js';
 import { type CliIo, processIo, UsageError } from './io.js';
 
@@ -49,7 +50,12 @@ async function runCommand(spec: CommandSpec, args: string[], io: CliIo): Promise
     }
     return await spec.run(parsed, io);
   } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
+    if (!(e instanceof UsageError)) {
+      io.err(`tierdesk ${spec.name}: ${describeFailure(e)}`);
+      if (process.env.LOG_LEVEL === 'debug' || process.env.LOG_LEVEL === 'trace')
+        io.err(String((e as Error).stack));
+      return 1;
+    }
     io.err(`tierdesk ${spec.name}: ${e.message}`);
     io.err(`usage: ${usageLine(spec)}`);
     io.err(`(tierdesk ${spec.name} --help says more)`);

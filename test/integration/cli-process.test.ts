@@ -131,4 +131,13 @@ describe('the tierdesk process: --help and bad arguments do nothing else', () =>
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ resolutionDue: '2026-03-09T20:30:00.000Z' });
   }, 60_000);
+  it('says in one sentence why a command failed, with no stack and no statement, and exits 1', async () => {
+    const r = await bin(['import', resolve(ROOT, 'policy/example-directory.yaml')], {
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:1/unreachable',
+    });
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(
+      'tierdesk import: cannot reach the database at 127.0.0.1:1 (connection refused); nothing was written',
+    );
+  }, 60_000);
 });
