@@ -1,0 +1,181 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { OutboxBacklog } from '../app/delivery/outbox-backlog.js';
+import type { Policy } from '../domain/policy.js';
+import type { Logger } from '../ports/logger.js';
+import type { Metrics, SurveyAnswerLabels, TicketLabels } from '../ports/metrics.js';
+import { escalationBuckets, TICK_BUCKETS, targetBuckets } from './buckets.js';
+
+const TICKET = ['tier', 'priority', 'platform'] as const;
+type TicketLabel = (typeof TICKET)[number];
+
+export interface PrometheusOptions {
+  /** The loaded policy: its targets are the histograms' bucket bounds. */
+  policy: Policy;
+  /** Read at each scrape; a failure leaves the backlog out of that scrape. */
+  backlog: () => Promise<OutboxBacklog[]>;
+  logger: Logger;
+}
+
+/** Only the label fields: a caller's object may carry more, which prom-client would refuse. */
+const ticketLabels = (l: TicketLabels) => ({ tier: l.tier, priority: l.priority, platform: l.platform });
+
+/** `fn` shared by callers that come while it runs (the two outbox gauges of one scrape: one query). */
+function shared<T>(fn: () => Promise<T>): () => Promise<T> {
+  let running: Promise<T> | null = null;
+  return () => {
+    running ??= fn().finally(() => {
+      running = null;
+    });
+    return running;
+  };
+}
+
+/**
+ * The Metrics port on prom-client, with the process and Node.js default metrics, in a registry
+ * of its own. Counters and histograms hold what this process committed (sum them over replicas);
+ * the outbox gauges are read from the database at each scrape, so every replica shows the same
+ * figure (aggregate them with max(), not sum()).
+ */
+export class PrometheusMetrics implements Metrics {
+  readonly registry = new Registry();
+  private readonly opened: Counter<TicketLabel>;
+  private readonly firstResponses: Histogram<TicketLabel>;
+  private readonly resolutions: Histogram<TicketLabel>;
+  private readonly acknowledgements: Histogram<TicketLabel>;
+  private readonly breaches: Counter<TicketLabel | 'clock'>;
+  private readonly pages: Counter<TicketLabel>;
+  private readonly pagesAcknowledged: Counter<TicketLabel>;
+  private readonly pageAckSeconds: Histogram<TicketLabel>;
+  private readonly exhausted: Counter<TicketLabel>;
+  private readonly tick: Histogram<never>;
+  private readonly surveys: Counter<'tier' | 'platform' | 'scale'>;
+
+  constructor(o: PrometheusOptions) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
+      new Counter<L>({ name, help, labelNames, registers });
+    const histogram = (name: string, help: string, buckets: number[]) =>
+      new Histogram<TicketLabel>({ name, help, labelNames: TICKET, buckets, registers });
+    const firstResponse = targetBuckets(o.policy, (t) => t.firstResponseMinutes);
+    this.opened = counter('tierdesk_tickets_opened_total', 'Tickets opened.', TICKET);
+    this.firstResponses = histogram(
+      'tierdesk_first_response_business_seconds',
+      "Opening to first public staff reply, in business seconds on the ticket's calendar; bounds at the tiers' first-response targets.",
+      firstResponse,
+    );
+    this.resolutions = histogram(
+      'tierdesk_resolution_business_seconds',
+      "Opening to first resolution, in business seconds on the ticket's calendar, time waiting on the customer left out; bounds at the tiers' resolution targets.",
+      targetBuckets(o.policy, (t) => t.resolutionMinutes),
+    );
+    this.acknowledgements = histogram(
+      'tierdesk_time_to_acknowledge_seconds',
+      "Opening to the ticket's acknowledgement (claim, assignment, first public staff reply or page acknowledged), wall-clock seconds; bounds at the first-response targets.",
+      firstResponse,
+    );
+    this.breaches = counter('tierdesk_sla_breaches_total', 'SLA clocks breached.', [...TICKET, 'clock']);
+    this.pages = counter('tierdesk_pages_sent_total', 'Pages sent (repeats included).', TICKET);
+    this.pagesAcknowledged = counter(
+      'tierdesk_pages_acknowledged_total',
+      'Escalations acknowledged.',
+      TICKET,
+    );
+    this.pageAckSeconds = histogram(
+      'tierdesk_page_acknowledge_seconds',
+      "An escalation's first page to its acknowledgement, wall-clock seconds; bounds where the chains page again.",
+      escalationBuckets(o.policy),
+    );
+    this.exhausted = counter(
+      'tierdesk_escalations_exhausted_total',
+      'Escalations that ran out of levels unacknowledged.',
+      TICKET,
+    );
+    this.tick = new Histogram({
+      name: 'tierdesk_sla_tick_duration_seconds',
+      help: 'Real seconds of one SLA tick in this process (SLA and escalation batches).',
+      buckets: TICK_BUCKETS,
+      registers,
+    });
+    this.surveys = counter(
+      'tierdesk_surveys_answered_total',
+      'Survey questions answered (first answer on a scale).',
+      ['tier', 'platform', 'scale'],
+    );
+    this.outboxGauges(o);
+  }
+
+  private outboxGauges(o: PrometheusOptions): void {
+    const read = shared(async () => {
+      try {
+        return await o.backlog();
+      } catch (err) {
+        o.logger.warn({ err }, 'metrics: the outbox backlog could not be read');
+        return [];
+      }
+    });
+    const gauge = (name: string, help: string, value: (b: OutboxBacklog) => number) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['platform'],
+        registers: [this.registry],
+        async collect() {
+          const rows = await read();
+          this.reset();
+          for (const b of rows) this.set({ platform: b.platform }, value(b));
+        },
+      });
+    gauge(
+      'tierdesk_outbox_pending_messages',
+      'Chat messages waiting in the outbox (read from the database: the same in every replica; aggregate with max()).',
+      (b) => b.pending,
+    );
+    gauge(
+      'tierdesk_outbox_oldest_pending_age_seconds',
+      'Age of the oldest message waiting in the outbox (read from the database: the same in every replica; aggregate with max()).',
+      (b) => b.oldestAgeSeconds,
+    );
+  }
+
+  /** The exposition, in the Prometheus text format of `contentType`. */
+  scrape(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  ticketOpened(l: TicketLabels): void {
+    this.opened.inc(ticketLabels(l));
+  }
+  firstResponse(l: TicketLabels, businessSeconds: number): void {
+    this.firstResponses.observe(ticketLabels(l), businessSeconds);
+  }
+  firstResolution(l: TicketLabels, businessSeconds: number): void {
+    this.resolutions.observe(ticketLabels(l), businessSeconds);
+  }
+  acknowledged(l: TicketLabels, seconds: number): void {
+    this.acknowledgements.observe(ticketLabels(l), seconds);
+  }
+  slaBreached(l: TicketLabels & { clock: string }): void {
+    this.breaches.inc({ ...ticketLabels(l), clock: l.clock });
+  }
+  pageSent(l: TicketLabels): void {
+    this.pages.inc(ticketLabels(l));
+  }
+  pageAcknowledged(l: TicketLabels, seconds: number | null): void {
+    this.pagesAcknowledged.inc(ticketLabels(l));
+    if (seconds !== null) this.pageAckSeconds.observe(ticketLabels(l), seconds);
+  }
+  escalationExhausted(l: TicketLabels): void {
+    this.exhausted.inc(ticketLabels(l));
+  }
+  slaTick(seconds: number): void {
+    this.tick.observe(seconds);
+  }
+  surveyAnswered(l: SurveyAnswerLabels): void {
+    this.surveys.inc({ tier: l.tier, platform: l.platform, scale: l.scale });
+  }
+}
