@@ -30,6 +30,62 @@ function shared<T>(fn: () => Promise<T>): () => Promise<T> {
   };
 }
 
+/** The histograms of durations, their bounds derived from the policy. */
+function histograms(registry: Registry, policy: Policy) {
+  const histogram = (name: string, help: string, buckets: number[]) =>
+    new Histogram<TicketLabel>({ name, help, labelNames: TICKET, buckets, registers: [registry] });
+  const firstResponse = targetBuckets(policy, (t) => t.firstResponseMinutes);
+  return {
+    firstResponses: histogram(
+      'tierdesk_first_response_business_seconds',
+      "Opening to first public staff reply, in business seconds on the ticket's calendar; bounds at the tiers' first-response targets.",
+      firstResponse,
+    ),
+    resolutions: histogram(
+      'tierdesk_resolution_business_seconds',
+      "Opening to first resolution, in business seconds on the ticket's calendar, time waiting on the customer left out; bounds at the tiers' resolution targets.",
+      targetBuckets(policy, (t) => t.resolutionMinutes),
+    ),
+    acknowledgements: histogram(
+      'tierdesk_time_to_acknowledge_seconds',
+      "Opening to the ticket's acknowledgement (claim, assignment, first public staff reply or page acknowledged), wall-clock seconds; bounds at the first-response targets.",
+      firstResponse,
+    ),
+    pageAckSeconds: histogram(
+      'tierdesk_page_acknowledge_seconds',
+      "An escalation's first page to its acknowledgement, wall-clock seconds; bounds where the chains page again.",
+      escalationBuckets(policy),
+    ),
+    tick: new Histogram({
+      name: 'tierdesk_sla_tick_duration_seconds',
+      help: 'Real seconds of one SLA tick in this process (SLA and escalation batches).',
+      buckets: TICK_BUCKETS,
+      registers: [registry],
+    }),
+  };
+}
+
+function counters(registry: Registry) {
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
+    new Counter<L>({ name, help, labelNames, registers: [registry] });
+  return {
+    opened: counter('tierdesk_tickets_opened_total', 'Tickets opened.', TICKET),
+    breaches: counter('tierdesk_sla_breaches_total', 'SLA clocks breached.', [...TICKET, 'clock']),
+    pages: counter('tierdesk_pages_sent_total', 'Pages sent (repeats included).', TICKET),
+    pagesAcknowledged: counter('tierdesk_pages_acknowledged_total', 'Escalations acknowledged.', TICKET),
+    exhausted: counter(
+      'tierdesk_escalations_exhausted_total',
+      'Escalations that ran out of levels unacknowledged.',
+      TICKET,
+    ),
+    surveys: counter(
+      'tierdesk_surveys_answered_total',
+      'Survey questions answered (first answer on a scale).',
+      ['tier', 'platform', 'scale'],
+    ),
+  };
+}
+
 /**
  * The Metrics port on prom-client, with the process and Node.js default metrics, in a registry
  * of its own. Counters and histograms hold what this process committed (sum them over replicas);
@@ -38,70 +94,13 @@ function shared<T>(fn: () => Promise<T>): () => Promise<T> {
  */
 export class PrometheusMetrics implements Metrics {
   readonly registry = new Registry();
-  private readonly opened: Counter<TicketLabel>;
-  private readonly firstResponses: Histogram<TicketLabel>;
-  private readonly resolutions: Histogram<TicketLabel>;
-  private readonly acknowledgements: Histogram<TicketLabel>;
-  private readonly breaches: Counter<TicketLabel | 'clock'>;
-  private readonly pages: Counter<TicketLabel>;
-  private readonly pagesAcknowledged: Counter<TicketLabel>;
-  private readonly pageAckSeconds: Histogram<TicketLabel>;
-  private readonly exhausted: Counter<TicketLabel>;
-  private readonly tick: Histogram<never>;
-  private readonly surveys: Counter<'tier' | 'platform' | 'scale'>;
+  private readonly h: ReturnType<typeof histograms>;
+  private readonly c: ReturnType<typeof counters>;
 
   constructor(o: PrometheusOptions) {
-    const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
-    const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
-      new Counter<L>({ name, help, labelNames, registers });
-    const histogram = (name: string, help: string, buckets: number[]) =>
-      new Histogram<TicketLabel>({ name, help, labelNames: TICKET, buckets, registers });
-    const firstResponse = targetBuckets(o.policy, (t) => t.firstResponseMinutes);
-    this.opened = counter('tierdesk_tickets_opened_total', 'Tickets opened.', TICKET);
-    this.firstResponses = histogram(
-      'tierdesk_first_response_business_seconds',
-      "Opening to first public staff reply, in business seconds on the ticket's calendar; bounds at the tiers' first-response targets.",
-      firstResponse,
-    );
-    this.resolutions = histogram(
-      'tierdesk_resolution_business_seconds',
-      "Opening to first resolution, in business seconds on the ticket's calendar, time waiting on the customer left out; bounds at the tiers' resolution targets.",
-      targetBuckets(o.policy, (t) => t.resolutionMinutes),
-    );
-    this.acknowledgements = histogram(
-      'tierdesk_time_to_acknowledge_seconds',
-      "Opening to the ticket's acknowledgement (claim, assignment, first public staff reply or page acknowledged), wall-clock seconds; bounds at the first-response targets.",
-      firstResponse,
-    );
-    this.breaches = counter('tierdesk_sla_breaches_total', 'SLA clocks breached.', [...TICKET, 'clock']);
-    this.pages = counter('tierdesk_pages_sent_total', 'Pages sent (repeats included).', TICKET);
-    this.pagesAcknowledged = counter(
-      'tierdesk_pages_acknowledged_total',
-      'Escalations acknowledged.',
-      TICKET,
-    );
-    this.pageAckSeconds = histogram(
-      'tierdesk_page_acknowledge_seconds',
-      "An escalation's first page to its acknowledgement, wall-clock seconds; bounds where the chains page again.",
-      escalationBuckets(o.policy),
-    );
-    this.exhausted = counter(
-      'tierdesk_escalations_exhausted_total',
-      'Escalations that ran out of levels unacknowledged.',
-      TICKET,
-    );
-    this.tick = new Histogram({
-      name: 'tierdesk_sla_tick_duration_seconds',
-      help: 'Real seconds of one SLA tick in this process (SLA and escalation batches).',
-      buckets: TICK_BUCKETS,
-      registers,
-    });
-    this.surveys = counter(
-      'tierdesk_surveys_answered_total',
-      'Survey questions answered (first answer on a scale).',
-      ['tier', 'platform', 'scale'],
-    );
+    this.c = counters(this.registry);
+    this.h = histograms(this.registry, o.policy);
     this.outboxGauges(o);
   }
 
@@ -148,34 +147,34 @@ export class PrometheusMetrics implements Metrics {
   }
 
   ticketOpened(l: TicketLabels): void {
-    this.opened.inc(ticketLabels(l));
+    this.c.opened.inc(ticketLabels(l));
   }
   firstResponse(l: TicketLabels, businessSeconds: number): void {
-    this.firstResponses.observe(ticketLabels(l), businessSeconds);
+    this.h.firstResponses.observe(ticketLabels(l), businessSeconds);
   }
   firstResolution(l: TicketLabels, businessSeconds: number): void {
-    this.resolutions.observe(ticketLabels(l), businessSeconds);
+    this.h.resolutions.observe(ticketLabels(l), businessSeconds);
   }
   acknowledged(l: TicketLabels, seconds: number): void {
-    this.acknowledgements.observe(ticketLabels(l), seconds);
+    this.h.acknowledgements.observe(ticketLabels(l), seconds);
   }
   slaBreached(l: TicketLabels & { clock: string }): void {
-    this.breaches.inc({ ...ticketLabels(l), clock: l.clock });
+    this.c.breaches.inc({ ...ticketLabels(l), clock: l.clock });
   }
   pageSent(l: TicketLabels): void {
-    this.pages.inc(ticketLabels(l));
+    this.c.pages.inc(ticketLabels(l));
   }
   pageAcknowledged(l: TicketLabels, seconds: number | null): void {
-    this.pagesAcknowledged.inc(ticketLabels(l));
-    if (seconds !== null) this.pageAckSeconds.observe(ticketLabels(l), seconds);
+    this.c.pagesAcknowledged.inc(ticketLabels(l));
+    if (seconds !== null) this.h.pageAckSeconds.observe(ticketLabels(l), seconds);
   }
   escalationExhausted(l: TicketLabels): void {
-    this.exhausted.inc(ticketLabels(l));
+    this.c.exhausted.inc(ticketLabels(l));
   }
   slaTick(seconds: number): void {
-    this.tick.observe(seconds);
+    this.h.tick.observe(seconds);
   }
   surveyAnswered(l: SurveyAnswerLabels): void {
-    this.surveys.inc({ tier: l.tier, platform: l.platform, scale: l.scale });
+    this.c.surveys.inc({ tier: l.tier, platform: l.platform, scale: l.scale });
   }
 }
