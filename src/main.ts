@@ -1,11 +1,14 @@
 import type { IngressLink } from './adapters/slack/ingress/ingress-link.js';
 import type { SlackAdapter } from './adapters/slack/slack-adapter.js';
+import { outboxBacklog } from './app/delivery/outbox-backlog.js';
 import type { AppDeps } from './app/deps.js';
 import { syncPolicyRotations } from './app/directory/import-directory.js';
+import { meteredStore } from './app/metrics/metered-store.js';
 import { discordSettings, type Env, MIGRATIONS_DIR, slackSettings } from './config/env.js';
 import { formatProblem, loadPolicy } from './config/policy.js';
 import type { Platform } from './domain/policy.js';
 import { healthz, readyz } from './http/health.js';
+import { metricsRoute } from './http/metrics.js';
 import { createHttpServer } from './http/server.js';
 import * as autoClose from './jobs/auto-close.js';
 import * as countdownRefresh from './jobs/countdown-refresh.js';
@@ -14,6 +17,7 @@ import * as pruneInbox from './jobs/prune-inbox.js';
 import * as queueDigest from './jobs/queue-digest.js';
 import { type CronJob, Scheduler } from './jobs/scheduler.js';
 import { createLogger } from './logger.js';
+import { PrometheusMetrics } from './metrics/prometheus.js';
 import type { ChatAdapter } from './ports/adapter.js';
 import type { ChatDelivery } from './ports/chat.js';
 import { OffsetClock, systemClock } from './ports/clock.js';
@@ -80,11 +84,18 @@ export async function start(env: Env): Promise<number> {
   const sandbox = env.TIERDESK_SANDBOX === 'on' || (env.TIERDESK_SANDBOX === 'auto' && !realPlatform);
   // The sandbox alone may fast-forward time; next to a real platform, time is the wall clock.
   const sandboxClock = sandbox ? new OffsetClock() : null;
+  const metrics = new PrometheusMetrics({
+    policy: loaded.policy,
+    backlog: () => outboxBacklog(deps, deps.platforms ?? []),
+    logger,
+  });
   const deps: AppDeps = {
-    store: new DrizzleStore(database.db),
+    // Observed after commit: what this process commits, it counts (README: Metrics).
+    store: meteredStore(new DrizzleStore(database.db), { metrics, logger }),
     clock: sandboxClock ?? systemClock,
     policy: loaded.policy,
     logger,
+    metrics,
   };
   const synced = await syncPolicyRotations(deps);
   if (!synced.ok) logger.warn({ error: synced.error.message }, 'could not sync policy rotations');
@@ -139,6 +150,7 @@ export async function start(env: Env): Promise<number> {
 
   let ready = true;
   http.route('GET', '/healthz', healthz);
+  http.route('GET', '/metrics', metricsRoute(metrics, env.METRICS_TOKEN ?? null));
   http.route(
     'GET',
     '/readyz',

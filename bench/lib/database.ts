@@ -11,6 +11,7 @@ import { loadImport } from '../../src/config/import-file.js';
 import type { Policy } from '../../src/domain/policy.js';
 import type { Clock } from '../../src/ports/clock.js';
 import { silentLogger } from '../../src/ports/logger.js';
+import { noopMetrics } from '../../src/ports/metrics.js';
 import { type Database, openDatabase } from '../../src/store/db.js';
 import { rowsOf } from '../../src/store/sql.js';
 import { DrizzleStore } from '../../src/store/store.js';
@@ -96,7 +97,14 @@ export async function createBenchDatabase(
 }
 
 export function appDeps(database: Database, policy: Policy, clock: Clock): AppDeps {
-  return { store: new DrizzleStore(database.db), clock, policy, logger: silentLogger, platforms: ['slack'] };
+  return {
+    store: new DrizzleStore(database.db),
+    clock,
+    policy,
+    logger: silentLogger,
+    metrics: noopMetrics,
+    platforms: ['slack'],
+  };
 }
 
 /** Rows of a raw query, whichever driver. */

@@ -5,6 +5,7 @@ import { loadImport } from '../config/import-file.js';
 import { formatProblem, loadPolicy } from '../config/policy.js';
 import { systemClock } from '../ports/clock.js';
 import { silentLogger } from '../ports/logger.js';
+import { noopMetrics } from '../ports/metrics.js';
 import { DrizzleStore } from '../store/store.js';
 import type { CliIo } from './io.js';
 import { openForCommand } from './open-database.js';
@@ -31,6 +32,7 @@ export async function runImport(env: Env, file: string, io: CliIo): Promise<numb
       clock: systemClock,
       policy: policy.policy,
       logger: silentLogger,
+      metrics: noopMetrics,
     };
     const r = await importDirectory(deps, data.value);
     if (!r.ok) {

@@ -95,6 +95,11 @@ const baseEnvSchema = z.object({
     .transform(Number)
     .pipe(z.number().min(1).max(200))
     .default(10),
+  /** Unset: /metrics answers anyone who reaches the port. */
+  METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{16,}$/, 'must be at least 16 printable ASCII characters, without spaces')
+    .optional(),
   DATABASE_PREPARE: z
     .enum(['true', 'false'], { message: 'must be true or false' })
     .transform((v) => v === 'true')

@@ -17,6 +17,20 @@ export async function run(
   /** Called after each committed batch that did work (wakes the outbox worker). */
   onBatch: () => void = () => {},
 ): Promise<{ tickets: number; escalations: number }> {
+  // Real time, not the app's clock (the sandbox moves that one): how long the work took.
+  const started = performance.now();
+  try {
+    return await runBatches(deps, now, onBatch);
+  } finally {
+    deps.metrics.slaTick((performance.now() - started) / 1000);
+  }
+}
+
+async function runBatches(
+  deps: AppDeps,
+  now: number,
+  onBatch: () => void,
+): Promise<{ tickets: number; escalations: number }> {
   let tickets = 0;
   let escalations = 0;
   // Who is on call, and how to reach them, at `now`: loaded once for the run, not once a batch.

@@ -259,6 +259,11 @@ export interface OutboxRepository {
    * or the end of its lease if one is held; for the worker's timer; null when none.
    */
   nextDueAt(platforms: Platform[], lane: OutboxLane): Promise<number | null>;
+  /**
+   * What waits to be delivered, per platform: messages pending (not sent, not given up), and when
+   * the oldest of them was queued (epoch ms). Platforms with nothing pending are absent.
+   */
+  backlog(): Promise<Array<{ platform: Platform; pending: number; oldestQueuedAt: number }>>;
 }
 
 /** A platform event accepted (and acknowledged to the platform) but perhaps not yet handled. */

@@ -267,4 +267,18 @@ export class DrizzleOutboxRepository implements OutboxRepository {
     const at = rowsOf<{ at: Date | string | null }>(result)[0]?.at;
     return at ? new Date(at).getTime() : null;
   }
+
+  async backlog(): Promise<Array<{ platform: Platform; pending: number; oldestQueuedAt: number }>> {
+    // Through the partial index of pending rows (outbox_ordering_idx): sent rows are not read.
+    const result = await this.db.execute(sql`
+      select o.platform, count(*)::int as pending, min(o.created_at) as oldest
+      from outbox o where o.status = 'pending' group by o.platform`);
+    return rowsOf<{ platform: Platform; pending: number | string; oldest: Date | string }>(result).map(
+      (r) => ({
+        platform: r.platform,
+        pending: Number(r.pending),
+        oldestQueuedAt: new Date(r.oldest).getTime(),
+      }),
+    );
+  }
 }

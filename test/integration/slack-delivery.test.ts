@@ -8,6 +8,7 @@ import type { AppDeps } from '../../src/app/deps.js';
 import type { Platform } from '../../src/domain/policy.js';
 import type { ChatDelivery, DeliveryRequest } from '../../src/ports/chat.js';
 import { silentLogger } from '../../src/ports/logger.js';
+import { noopMetrics } from '../../src/ports/metrics.js';
 import { DrizzleStore } from '../../src/store/store.js';
 import { FakeClock } from '../fakes/clock.js';
 import { FakeSlack } from '../fakes/slack/fake-slack.js';
@@ -164,6 +165,7 @@ describe(`an in-doubt message through the outbox (${TEST_DB_KIND})`, () => {
         clock,
         policy: examplePolicy(),
         logger: silentLogger,
+        metrics: noopMetrics,
       };
       const deliveries = new Map<Platform, ChatDelivery>([['slack', deliveryOver(slackFetch(), 300)]]);
       const opts = { batchSize: 10, leaseMs: 15_000, maxAttempts: 12, maxBackoffMs: 60_000 };

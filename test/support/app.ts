@@ -8,6 +8,7 @@ import { loadImport } from '../../src/config/import-file.js';
 import { loadPolicy } from '../../src/config/policy.js';
 import type { Policy } from '../../src/domain/policy.js';
 import { silentLogger } from '../../src/ports/logger.js';
+import { noopMetrics } from '../../src/ports/metrics.js';
 import { rowsOf } from '../../src/store/sql.js';
 import { DrizzleStore } from '../../src/store/store.js';
 import { FakeClock } from '../fakes/clock.js';
@@ -41,7 +42,13 @@ export async function createTestApp(
   const db = await createTestDatabase();
   const clock = new FakeClock(Date.parse(startIso), opts.runningClock ?? false);
   const policy = examplePolicy();
-  const deps: AppDeps = { store: new DrizzleStore(db.database.db), clock, policy, logger: silentLogger };
+  const deps: AppDeps = {
+    store: new DrizzleStore(db.database.db),
+    clock,
+    policy,
+    logger: silentLogger,
+    metrics: noopMetrics,
+  };
   const seed = async () => {
     const data = loadImport(EXAMPLE_DIRECTORY, policy);
     if (!data.ok) throw new Error('example directory invalid');

@@ -10,6 +10,7 @@ import { openTicket } from '../../src/app/intake/open-ticket.js';
 import { MIGRATIONS_DIR, PACKAGE_ROOT } from '../../src/config/env.js';
 import { loadImport } from '../../src/config/import-file.js';
 import { silentLogger } from '../../src/ports/logger.js';
+import { noopMetrics } from '../../src/ports/metrics.js';
 import { openDatabase } from '../../src/store/db.js';
 import { rowsOf } from '../../src/store/sql.js';
 import { DrizzleStore } from '../../src/store/store.js';
@@ -113,7 +114,13 @@ export async function seedDueTickets(opts: {
     await database.migrate(MIGRATIONS_DIR);
     const policy = examplePolicy();
     const clock = new FakeClock(Date.now());
-    const deps: AppDeps = { store: new DrizzleStore(database.db), clock, policy, logger: silentLogger };
+    const deps: AppDeps = {
+      store: new DrizzleStore(database.db),
+      clock,
+      policy,
+      logger: silentLogger,
+      metrics: noopMetrics,
+    };
     const data = loadImport(EXAMPLE_DIRECTORY, policy);
     if (!data.ok) throw new Error('directory');
     await importDirectory(deps, data.value);

@@ -35,6 +35,15 @@ describe('parseEnv', () => {
     });
   });
 
+  it('takes an optional METRICS_TOKEN, and names a short one without echoing it', () => {
+    const token = 'f3e1c0ffee-metrics-7a9b';
+    expect(parseEnv({ METRICS_TOKEN: token })).toMatchObject({ ok: true, env: { METRICS_TOKEN: token } });
+    const problems = problemsOf({ METRICS_TOKEN: 'short secret' });
+    expect(problems).toEqual([
+      'METRICS_TOKEN: must be at least 16 printable ASCII characters, without spaces',
+    ]);
+  });
+
   it('defaults to a policy file that exists on disk', () => {
     expect(DEFAULT_POLICY_FILE).toMatch(/policy[/\\]example\.yaml$/);
     expect(existsSync(DEFAULT_POLICY_FILE)).toBe(true);
